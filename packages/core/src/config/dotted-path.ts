@@ -1,0 +1,79 @@
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../errors.js';
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads `a.b.0.c` from plain data; undefined when any step is missing. */
+export function getPath(data: unknown, path: string): unknown {
+  let node: unknown = data;
+  for (const key of path.split('.')) {
+    if (Array.isArray(node)) node = node[Number(key)];
+    else if (isObject(node)) node = node[key];
+    else return undefined;
+  }
+  return node;
+}
+
+/**
+ * Returns a copy of `data` with `path` set to `value`, creating missing
+ * objects on the way (so `student.options.timesteps` works when the config
+ * left `options` out). Numeric keys index existing arrays.
+ */
+export function setPath<T>(data: T, path: string, value: unknown): T {
+  const keys = path.split('.');
+  if (keys.some((k) => k === '')) throw new ConfigError(`Bad config path '${path}': empty segment`);
+  const root = structuredClone(data) as unknown;
+  let node = root;
+  keys.forEach((key, i) => {
+    const last = i === keys.length - 1;
+    if (Array.isArray(node)) {
+      const index = Number(key);
+      if (!Number.isInteger(index) || index < 0 || index >= node.length) {
+        throw new ConfigError(
+          `Bad config path '${path}': '${keys.slice(0, i).join('.')}' is a list of ${node.length}, '${key}' is not an index of it`,
+        );
+      }
+      if (last) node[index] = value;
+      else node = node[index];
+    } else if (isObject(node)) {
+      if (last) node[key] = value;
+      else {
+        if (node[key] === undefined) node[key] = {};
+        node = node[key];
+      }
+    } else {
+      throw new ConfigError(
+        `Bad config path '${path}': '${keys.slice(0, i).join('.')}' is ${JSON.stringify(node)}, not an object`,
+      );
+    }
+  });
+  return root as T;
+}
+
+/**
+ * Applies `path=value` overrides (as given to `--set`). Values are read as
+ * YAML scalars/flow collections: `2` is a number, `true` a boolean,
+ * `[1, 2]` a list, `lif` a string.
+ */
+export function applyOverrides<T>(data: T, overrides: readonly string[]): T {
+  let out = data;
+  for (const item of overrides) {
+    const eq = item.indexOf('=');
+    if (eq <= 0)
+      throw new ConfigError(`Bad override '${item}': expected path=value, e.g. train.steps=200`);
+    const path = item.slice(0, eq).trim();
+    let value: unknown;
+    try {
+      value = parseYaml(item.slice(eq + 1));
+    } catch (err) {
+      throw new ConfigError(
+        `Bad override '${item}': value is not valid YAML (${(err as Error).message})`,
+      );
+    }
+    out = setPath(out, path, value ?? null);
+  }
+  return out;
+}

@@ -1,0 +1,34 @@
+// tsyringe needs the Reflect metadata polyfill loaded before it is.
+import 'reflect-metadata';
+
+export { activeBackend, type SelectedBackend, selectBackend } from './backend/select.js';
+export type { Availability, Backend } from './backend/backend.js';
+export { cpuBackend } from './backend/cpu.js';
+export { tensorflowBackend } from './backend/tensorflow.js';
+export { activateWasm, wasmBackend } from './backend/wasm.js';
+export { type AblationVariant, expandAblation } from './config/ablate.js';
+export { checkConfigPlugins } from './config/check-plugins.js';
+export { applyOverrides, getPath, setPath } from './config/dotted-path.js';
+export {
+  type ConfigFormat,
+  formatOf,
+  loadExperimentConfig,
+  parseConfigText,
+  parseExperimentConfig,
+} from './config/load.js';
+export * from './config/schema.js';
+export * from './errors.js';
+export { createEvents, type Events, type TrainingEvents } from './events.js';
+export * from './plugin.js';
+export { corePackage, packageName, register } from './register.js';
+export {
+  type CreateRegistryOptions,
+  createRegistry,
+  type PluginDescription,
+  Registry,
+  type RegisterOptions,
+} from './registry/registry.js';
+export { Rng } from './rng.js';
+export { tf } from './tf.js';
+export { EventsToken, kindToken, RegistryToken, RngToken } from './tokens.js';
+export { closestMatch } from './util/closest.js';

@@ -1,0 +1,242 @@
+// tsyringe needs the Reflect metadata polyfill loaded before it is.
+import 'reflect-metadata';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { z } from 'zod';
+import {
+  BadOptionsError,
+  DuplicatePluginError,
+  PluginCreateError,
+  SpikedistillError,
+  UnknownPluginError,
+} from '../errors.js';
+import { createEvents, type Events } from '../events.js';
+import type { Context, InstanceOf, Kind, Plugin, PluginPackage, PluginRef } from '../plugin.js';
+import { Rng } from '../rng.js';
+import { closestMatch } from '../util/closest.js';
+import { EventsToken, kindToken, RegistryToken, RngToken } from '../tokens.js';
+import { formatZodIssues } from './format-issues.js';
+
+interface Entry {
+  plugin: Plugin;
+  source: string;
+}
+type Table = Map<string, Entry>;
+
+export interface RegisterOptions {
+  /** Replace a plugin of the same kind and name on purpose. */
+  override?: boolean;
+  /** Who registers it, for duplicate-name errors (defaults to the package being loaded). */
+  source?: string;
+}
+
+export interface CreateRegistryOptions {
+  packages?: readonly PluginPackage[];
+  /** Seed of the registry's random stream; every plugin gets a fork named by its config path. */
+  seed?: number;
+  events?: Events;
+  parent?: Registry;
+}
+
+/** What `describe()` says about one plugin: enough for `--help` and generated docs. */
+export interface PluginDescription {
+  kind: string;
+  name: string;
+  version?: string;
+  description?: string;
+  source: string;
+  /** JSON Schema of the options as a user writes them (defaults included). */
+  schema: unknown;
+  /** The options `create()` receives when none are given, or undefined if some are required. */
+  defaults: unknown;
+  meta?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Plugins by kind and name, in a tsyringe child container: each registry is
+ * isolated (tests and parallel experiments share nothing), a child registry
+ * sees its parent's plugins and may shadow them.
+ */
+export class Registry {
+  readonly container: DependencyContainer;
+  readonly parent: Registry | undefined;
+  readonly rng: Rng;
+  readonly events: Events;
+  private loading: string | undefined;
+
+  constructor(options: CreateRegistryOptions = {}) {
+    this.parent = options.parent;
+    this.container = (this.parent?.container ?? rootContainer).createChildContainer();
+    this.rng = new Rng(options.seed ?? this.parent?.rng.seed ?? 0);
+    this.events = options.events ?? this.parent?.events ?? createEvents();
+    this.container.register(RegistryToken, { useValue: this });
+    this.container.register(RngToken, { useValue: this.rng });
+    this.container.register(EventsToken, { useValue: this.events });
+    for (const pkg of options.packages ?? []) this.use(pkg);
+  }
+
+  /** Registers everything a package offers; duplicates are reported against the package name. */
+  use(pkg: PluginPackage): this {
+    const previous = this.loading;
+    this.loading = pkg.name;
+    try {
+      pkg.register(this);
+    } finally {
+      this.loading = previous;
+    }
+    return this;
+  }
+
+  register(plugin: Plugin, options: RegisterOptions = {}): this {
+    checkPluginShape(plugin);
+    const source = options.source ?? this.loading ?? 'user code';
+    const table = this.ownTable(plugin.kind);
+    const existing = table.get(plugin.name) ?? this.parent?.entry(plugin.kind, plugin.name);
+    if (existing && !options.override) {
+      throw new DuplicatePluginError(plugin.kind, plugin.name, existing.source, source);
+    }
+    table.set(plugin.name, { plugin, source });
+    return this;
+  }
+
+  has(kind: Kind, name: string): boolean {
+    return this.entry(kind, name) !== undefined;
+  }
+
+  /** Names registered for `kind` (own and inherited), sorted. */
+  list(kind: Kind): string[] {
+    const names = new Set(this.parent?.list(kind) ?? []);
+    for (const name of this.tableOf(kind)?.keys() ?? []) names.add(name);
+    return [...names].sort();
+  }
+
+  /** Every kind that has at least one plugin. */
+  kinds(): string[] {
+    const kinds = new Set(this.parent?.kinds() ?? []);
+    for (const kind of this.ownKinds) kinds.add(kind);
+    return [...kinds].sort();
+  }
+
+  get<K extends Kind>(kind: K, name: string, path = kind): Plugin<K> {
+    const entry = this.entry(kind, name);
+    if (!entry) {
+      const known = this.list(kind);
+      throw new UnknownPluginError(kind, name, known, closestMatch(name, known), path);
+    }
+    return entry.plugin as Plugin<K>;
+  }
+
+  describe(kind: Kind, name: string): PluginDescription {
+    const { plugin, source } = this.entry(kind, name) ?? {
+      plugin: this.get(kind, name),
+      source: '',
+    };
+    const defaults = plugin.options.safeParse({});
+    return {
+      kind: plugin.kind,
+      name: plugin.name,
+      version: plugin.version,
+      description: plugin.description,
+      source,
+      schema: z.toJSONSchema(plugin.options, { io: 'input', unrepresentable: 'any' }),
+      defaults: defaults.success ? defaults.data : undefined,
+      meta: plugin.meta,
+    };
+  }
+
+  /** Validates `options` against the plugin's schema; unknown keys are errors, not ignored. */
+  parseOptions(kind: Kind, name: string, options: unknown = {}, path = kind): unknown {
+    const plugin = this.get(kind, name, path);
+    const schema = plugin.options instanceof z.ZodObject ? plugin.options.strict() : plugin.options;
+    const parsed = schema.safeParse(options ?? {});
+    if (!parsed.success) {
+      throw new BadOptionsError(
+        `${path}.options`,
+        `${kind} '${name}': ${formatZodIssues(parsed.error)}`,
+      );
+    }
+    return parsed.data;
+  }
+
+  /**
+   * Validates options and builds the instance. `path` names the place in the
+   * experiment config, so every error says where the offending value came from.
+   */
+  create<K extends Kind>(
+    kind: K,
+    name: string,
+    options?: unknown,
+    path: string = kind,
+  ): InstanceOf<K> {
+    const plugin = this.get(kind, name, path);
+    const parsed = this.parseOptions(kind, name, options, path);
+    const ctx: Context = {
+      registry: this,
+      path,
+      rng: this.rng.fork(path),
+      events: this.events,
+    };
+    try {
+      return plugin.create(parsed, ctx) as InstanceOf<K>;
+    } catch (err) {
+      // Errors from nested creates already name their own place.
+      if (err instanceof SpikedistillError) throw err;
+      throw new PluginCreateError(kind, name, path, err);
+    }
+  }
+
+  /** `create()` from a config reference `{ name, options }`. */
+  createFrom<K extends Kind>(kind: K, ref: PluginRef | string, path: string = kind): InstanceOf<K> {
+    const { name, options } = typeof ref === 'string' ? { name: ref, options: undefined } : ref;
+    return this.create(kind, name, options, path);
+  }
+
+  /** An isolated registry that inherits these plugins (and may shadow them). */
+  child(options: Omit<CreateRegistryOptions, 'parent'> = {}): Registry {
+    return new Registry({ ...options, parent: this });
+  }
+
+  private readonly ownKinds = new Set<string>();
+
+  private entry(kind: Kind, name: string): Entry | undefined {
+    return this.tableOf(kind)?.get(name) ?? this.parent?.entry(kind, name);
+  }
+
+  private tableOf(kind: Kind): Table | undefined {
+    const token = kindToken(kind);
+    return this.container.isRegistered(token, false)
+      ? this.container.resolve<Table>(token)
+      : undefined;
+  }
+
+  private ownTable(kind: Kind): Table {
+    let table = this.tableOf(kind);
+    if (!table) {
+      table = new Map();
+      this.container.register(kindToken(kind), { useValue: table });
+      this.ownKinds.add(kind);
+    }
+    return table;
+  }
+}
+
+function checkPluginShape(plugin: Plugin): void {
+  const problems: string[] = [];
+  if (!plugin || typeof plugin !== 'object')
+    throw new SpikedistillError('E_BAD_PLUGIN', 'A plugin must be an object');
+  if (typeof plugin.kind !== 'string' || !plugin.kind)
+    problems.push('`kind` must be a non-empty string');
+  if (typeof plugin.name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(plugin.name))
+    problems.push('`name` must be a non-empty identifier (letters, digits, . _ -)');
+  if (!(plugin.options instanceof z.ZodType)) problems.push('`options` must be a zod schema');
+  if (typeof plugin.create !== 'function') problems.push('`create` must be a function');
+  if (problems.length) {
+    throw new SpikedistillError(
+      'E_BAD_PLUGIN',
+      `Plugin ${String(plugin.kind)}/${String(plugin.name)} does not follow the plugin contract: ${problems.join('; ')}`,
+    );
+  }
+}
+
+export function createRegistry(options: CreateRegistryOptions = {}): Registry {
+  return new Registry(options);
+}

@@ -1,0 +1,2 @@
+export { type ConformanceCheck, type ConformanceOptions, conformance } from './conformance.js';
+export { expectNoLeaks } from './leaks.js';

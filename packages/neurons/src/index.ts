@@ -1,0 +1,8 @@
+import type { Registry } from '@spikedistill/core';
+
+export const packageName = '@spikedistill/neurons';
+
+/** Registers this package's plugins on `registry` (nothing happens on import). */
+export function register(registry: Registry): void {
+  registry.use({ name: packageName, register: () => {} });
+}
