@@ -32,3 +32,12 @@ export { Rng } from './rng.js';
 export { tf } from './tf.js';
 export { EventsToken, kindToken, RegistryToken, RngToken } from './tokens.js';
 export { closestMatch } from './util/closest.js';
+export {
+  type FusedLifAttrs,
+  FusedLifGradKernelName,
+  FusedLifKernelName,
+  type FusedLifResult,
+  type FusedSurrogateName,
+  fusedLif,
+  hasFusedLif,
+} from './kernels/fused-lif.js';
