@@ -41,3 +41,13 @@ export {
   fusedLif,
   hasFusedLif,
 } from './kernels/fused-lif.js';
+export {
+  type Backbone,
+  checkTaps,
+  type ForwardOptions,
+  type ForwardResult,
+  type TapInfo,
+} from './contracts/backbone.js';
+export type { Batch, EvalItem, EvalSet, TrainingData } from './contracts/dataset.js';
+export type { Loss, Metric } from './contracts/loss.js';
+export { Module } from './nn/module.js';

@@ -1,4 +1,8 @@
 import type { z } from 'zod';
+import type { Backend } from './backend/backend.js';
+import type { Backbone } from './contracts/backbone.js';
+import type { TrainingData } from './contracts/dataset.js';
+import type { Loss, Metric } from './contracts/loss.js';
 import type { Events } from './events.js';
 import type { Registry } from './registry/registry.js';
 import type { Rng } from './rng.js';
@@ -30,8 +34,13 @@ export type Kind = KnownKind | (string & {});
  *
  *     declare module '@spikedistill/core' { interface KindMap { neuron: NeuronFactory } }
  */
-// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
-export interface KindMap {}
+export interface KindMap {
+  backend: Backend;
+  backbone: Backbone;
+  loss: Loss;
+  metric: Metric;
+  dataset: TrainingData;
+}
 
 export type InstanceOf<K extends Kind> = K extends keyof KindMap ? KindMap[K] : unknown;
 

@@ -1,0 +1,35 @@
+import type { tf } from '../tf.js';
+
+/** A training batch; the caller owns (and disposes) the tensors. */
+export interface Batch {
+  /** Degraded input, [N, H, W, C] in [0, 1] (classification: images). */
+  input: tf.Tensor4D;
+  /** Clean target, [N, H, W, C] in [0, 1] (classification: int32 labels [N]). */
+  target: tf.Tensor;
+}
+
+/** One full evaluation image pair; the caller owns the tensors. */
+export interface EvalItem {
+  name: string;
+  input: tf.Tensor4D;
+  target: tf.Tensor4D;
+}
+
+export interface EvalSet {
+  name: string;
+  size: number;
+  items(): AsyncIterable<EvalItem>;
+}
+
+/** What a `dataset` plugin creates for restoration (and, with labels, classification). */
+export interface TrainingData {
+  readonly task: 'restoration' | 'classification';
+  readonly channels: number;
+  /** Number of classes, classification only. */
+  readonly classes?: number;
+  /** The next training batch (prefetched behind the scenes). */
+  nextBatch(batchSize: number): Promise<Batch>;
+  evalSets(): EvalSet[];
+  /** Stops prefetching and frees what it holds. */
+  close?(): void;
+}

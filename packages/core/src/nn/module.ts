@@ -1,0 +1,114 @@
+import { SpikedistillError } from '../errors.js';
+import { tf } from '../tf.js';
+
+/**
+ * A tree of named parameters, buffers and sub-modules (as torch.nn.Module):
+ * the one way models, neurons, norms and adapters hold state, so checkpoints,
+ * weight import, optimisers and monitors all see the same dotted names
+ * (`enc1.conv.weight`, `enc1.bn.runningMean`).
+ */
+export abstract class Module {
+  /** Training mode: batch statistics in norms, surrogate gradients on. */
+  training = true;
+  private readonly ownParams = new Map<string, tf.Variable>();
+  private readonly ownBuffers = new Map<string, tf.Variable>();
+  private readonly ownChildren = new Map<string, Module>();
+
+  /** Adds a trainable parameter initialised from `init` (the module takes ownership of `init`). */
+  protected param(name: string, init: tf.Tensor, trainable = true): tf.Variable {
+    this.checkFree(name);
+    const v = tf.variable(init, trainable);
+    init.dispose();
+    this.ownParams.set(name, v);
+    return v;
+  }
+
+  /** Adds non-trainable state that checkpoints keep (e.g. batch-norm running statistics). */
+  protected buffer(name: string, init: tf.Tensor): tf.Variable {
+    this.checkFree(name);
+    const v = tf.variable(init, false);
+    init.dispose();
+    this.ownBuffers.set(name, v);
+    return v;
+  }
+
+  protected child<M extends Module>(name: string, module: M): M {
+    this.checkFree(name);
+    this.ownChildren.set(name, module);
+    return module;
+  }
+
+  /** Sub-modules, depth first, with their dotted paths (`''` is this module). */
+  modules(prefix = ''): Array<[string, Module]> {
+    const out: Array<[string, Module]> = [[prefix, this]];
+    for (const [name, m] of this.ownChildren) out.push(...m.modules(join(prefix, name)));
+    return out;
+  }
+
+  namedParameters(prefix = ''): Array<[string, tf.Variable]> {
+    return this.modules(prefix).flatMap(([path, m]) =>
+      [...m.ownParams].map(([n, v]) => [join(path, n), v] as [string, tf.Variable]),
+    );
+  }
+
+  namedBuffers(prefix = ''): Array<[string, tf.Variable]> {
+    return this.modules(prefix).flatMap(([path, m]) =>
+      [...m.ownBuffers].map(([n, v]) => [join(path, n), v] as [string, tf.Variable]),
+    );
+  }
+
+  /** Parameters and buffers by dotted name: what a checkpoint or weight file holds. */
+  stateDict(): Map<string, tf.Variable> {
+    return new Map([...this.namedParameters(), ...this.namedBuffers()]);
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return this.namedParameters()
+      .map(([, v]) => v)
+      .filter((v) => v.trainable);
+  }
+
+  parameterCount(): number {
+    return this.namedParameters().reduce((n, [, v]) => n + v.size, 0);
+  }
+
+  /** Sets training/eval mode on the whole tree. */
+  train(mode = true): this {
+    for (const [, m] of this.modules()) m.training = mode;
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears per-sample state (membranes) in the whole tree; call between samples. */
+  resetState(): void {
+    for (const [, m] of this.modules()) m.onResetState();
+  }
+
+  /** Stateful modules (neurons) override this to drop their state. */
+  protected onResetState(): void {}
+
+  dispose(): void {
+    for (const [, m] of this.modules()) {
+      for (const v of m.ownParams.values()) v.dispose();
+      for (const v of m.ownBuffers.values()) v.dispose();
+      m.onResetState();
+    }
+  }
+
+  private checkFree(name: string): void {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new SpikedistillError(
+        'E_BAD_PLUGIN',
+        `Module member name '${name}' is not an identifier`,
+      );
+    }
+    if (this.ownParams.has(name) || this.ownBuffers.has(name) || this.ownChildren.has(name)) {
+      throw new SpikedistillError('E_BAD_PLUGIN', `Module member '${name}' is defined twice`);
+    }
+  }
+}
+
+const join = (prefix: string, name: string) => (prefix ? `${prefix}.${name}` : name);
