@@ -12,7 +12,8 @@ const installHint = (pkg: string) =>
   `install it where libtensorflow can be downloaded: \`pnpm add ${pkg}\` and allow its build ` +
   `(\`allowBuilds: { "${pkg}": true }\` in pnpm-workspace.yaml, then \`pnpm rebuild ${pkg}\`)`;
 
-async function tryLoad(pkg: string): Promise<Availability> {
+/** Whether `pkg` can be imported here, and if not, why (missing vs. broken native addon). */
+export async function probePackage(pkg: string): Promise<Availability> {
   try {
     await import(pkg);
     return { available: true, detail: pkg };
@@ -47,7 +48,7 @@ export const tensorflowBackend = definePlugin({
     const probe = async (): Promise<Availability> => {
       const reasons: string[] = [];
       for (const pkg of order) {
-        const result = await tryLoad(pkg);
+        const result = await probePackage(pkg);
         if (result.available) {
           loaded = pkg;
           return result;
