@@ -1,8 +1,16 @@
 import type { Registry } from '@spikedistill/core';
+import { charbonnierLoss, fftLoss, l1Loss, mseLoss } from './losses/index.js';
+
+export * from './losses/index.js';
 
 export const packageName = '@spikedistill/restoration';
 
 /** Registers this package's plugins on `registry` (nothing happens on import). */
 export function register(registry: Registry): void {
-  registry.use({ name: packageName, register: () => {} });
+  registry.use({
+    name: packageName,
+    register: (r) => {
+      for (const plugin of [l1Loss, mseLoss, charbonnierLoss, fftLoss]) r.register(plugin);
+    },
+  });
 }

@@ -1,0 +1,23 @@
+import { definePlugin, type Loss, tf } from '@spikedistill/core';
+import { z } from 'zod';
+import { checkSameShape } from './pointwise.js';
+
+export const mseOptions = z.object({
+  weight: z.number().nonnegative().default(1).describe('Factor of this term in a composite loss'),
+});
+
+/** Mean squared error. */
+export const mseLoss = definePlugin({
+  kind: 'loss',
+  name: 'mse',
+  description: 'Mean squared error, mean((prediction − target)²).',
+  options: mseOptions,
+  create: ({ weight }): Loss => ({
+    name: 'mse',
+    weight,
+    compute: (prediction, target) => {
+      checkSameShape('mse', prediction, target);
+      return tf.tidy(() => tf.mean(tf.squaredDifference(prediction, target)) as tf.Scalar);
+    },
+  }),
+});

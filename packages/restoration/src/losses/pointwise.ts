@@ -1,0 +1,10 @@
+import { ShapeError, type tf } from '@spikedistill/core';
+
+/** Losses compare like with like; a silent broadcast would hide a wiring bug. */
+export function checkSameShape(loss: string, prediction: tf.Tensor, target: tf.Tensor): void {
+  const a = prediction.shape;
+  const b = target.shape;
+  if (a.length !== b.length || a.some((d, i) => d !== b[i])) {
+    throw new ShapeError(`loss '${loss}': target`, `[${a.join(', ')}] (the prediction's)`, b);
+  }
+}
