@@ -24,7 +24,7 @@ export default defineConfig({
     projects: dirs.map((dir) => ({
       extends: true,
       test: {
-        name: dir.split('/').pop()!,
+        name: dir === 'test' ? 'e2e' : dir.split('/').pop()!,
         root: dir,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts', '*.test.ts'],
       },
