@@ -1,7 +1,9 @@
 import type { Registry } from '@spikedistill/core';
 import { charbonnierLoss, fftLoss, l1Loss, mseLoss } from './losses/index.js';
+import { psnrMetric, ssimMetric } from './metrics/index.js';
 
 export * from './losses/index.js';
+export * from './metrics/index.js';
 
 export const packageName = '@spikedistill/restoration';
 
@@ -11,6 +13,8 @@ export function register(registry: Registry): void {
     name: packageName,
     register: (r) => {
       for (const plugin of [l1Loss, mseLoss, charbonnierLoss, fftLoss]) r.register(plugin);
+      r.register(psnrMetric);
+      r.register(ssimMetric);
     },
   });
 }
