@@ -1,8 +1,11 @@
 import type { Registry } from '@spikedistill/core';
 
+export { bundledPackages, createFullRegistry } from './packages.js';
+export { buildProgram, main } from './program.js';
+
 export const packageName = '@spikedistill/cli';
 
-/** Registers this package's plugins on `registry` (nothing happens on import). */
+/** The CLI registers no plugins of its own; it is here for the uniform package contract. */
 export function register(registry: Registry): void {
   registry.use({ name: packageName, register: () => {} });
 }

@@ -1,0 +1,22 @@
+import * as wasmTrain from '@spikedistill/backend-wasm-train';
+import { corePackage, createRegistry, type PluginPackage, type Registry } from '@spikedistill/core';
+import * as datasets from '@spikedistill/plugins-datasets';
+import * as energy from '@spikedistill/energy';
+import * as hints from '@spikedistill/hints';
+import * as neurons from '@spikedistill/neurons';
+import * as restoration from '@spikedistill/restoration';
+
+/** Every package the CLI ships, in dependency order (later ones may override earlier plugins). */
+export const bundledPackages: PluginPackage[] = [
+  corePackage,
+  { name: neurons.packageName, register: neurons.register },
+  { name: hints.packageName, register: hints.register },
+  { name: restoration.packageName, register: restoration.register },
+  { name: energy.packageName, register: energy.register },
+  { name: datasets.packageName, register: datasets.register },
+  { name: wasmTrain.packageName, register: wasmTrain.register },
+];
+
+export function createFullRegistry(seed?: number): Registry {
+  return createRegistry({ packages: bundledPackages, seed });
+}
