@@ -1,0 +1,70 @@
+import { tf } from '@spikedistill/core';
+import { beforeAll, describe, it } from 'vitest';
+import {
+  expectGradMatchesFiniteDifferences,
+  expectSameOnCpuAndWasm,
+  kernel,
+  randn,
+  useWasm,
+} from './compare-backends.js';
+
+type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
+const cases: { x: number[]; f: [number, number, number, number]; s: number; pad: Pad }[] = [
+  { x: [2, 9, 9, 3], f: [3, 3, 3, 5], s: 1, pad: 'same' },
+  { x: [1, 8, 10, 4], f: [3, 3, 4, 7], s: 2, pad: 'same' },
+  { x: [3, 7, 9, 5], f: [3, 3, 5, 6], s: 2, pad: 'valid' },
+  { x: [2, 10, 8, 6], f: [2, 2, 6, 3], s: 2, pad: 'valid' },
+  { x: [1, 11, 13, 1], f: [5, 3, 1, 2], s: 1, pad: 'valid' },
+  { x: [2, 9, 7, 3], f: [4, 4, 3, 1], s: 2, pad: 'same' },
+  {
+    x: [2, 6, 7, 2],
+    f: [3, 3, 2, 3],
+    s: 1,
+    pad: [
+      [0, 0],
+      [2, 1],
+      [0, 2],
+      [0, 0],
+    ],
+  },
+  { x: [2, 12, 12, 8], f: [1, 1, 8, 12], s: 2, pad: 'valid' },
+];
+
+describe('Conv2DBackpropFilter on wasm', () => {
+  beforeAll(useWasm);
+
+  for (const [i, c] of cases.entries()) {
+    it(`matches cpu: x ${c.x}, filter ${c.f}, stride ${c.s}, pad ${JSON.stringify(c.pad)}`, async () => {
+      await expectSameOnCpuAndWasm(() => {
+        const x = randn(c.x, i);
+        const probe = tf.conv2d(x as tf.Tensor4D, randn(c.f, 100 + i) as tf.Tensor4D, c.s, c.pad);
+        const dy = randn(probe.shape, 200 + i);
+        return kernel(
+          'Conv2DBackpropFilter',
+          { x, dy },
+          {
+            strides: c.s,
+            pad: c.pad,
+            dataFormat: 'NHWC',
+            filterShape: c.f,
+          },
+        );
+      });
+    });
+  }
+
+  it('gives conv2d filter gradients that match finite differences', () => {
+    const x = randn([2, 7, 6, 3], 1) as tf.Tensor4D;
+    const w = randn([3, 3, 3, 2], 2);
+    const weights = randn([2, 4, 3, 2], 3);
+    expectGradMatchesFiniteDifferences(
+      (f) =>
+        tf
+          .conv2d(x, f as tf.Tensor4D, 2, 'same')
+          .mul(weights)
+          .sum() as tf.Scalar,
+      w,
+    );
+    tf.dispose([x, w, weights]);
+  });
+});

@@ -1,0 +1,32 @@
+import { tf } from '@spikedistill/core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
+import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
+import { keepOriginalKernel } from './wasm-backend.js';
+
+/** Every kernel this package adds to or replaces on the `wasm` backend. */
+export const trainingKernels: readonly KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
+];
+
+const ours = new Set(trainingKernels.map((k) => k.kernelFunc));
+
+/**
+ * Registers the training kernels on `wasm`, replacing tfjs-backend-wasm's own
+ * where one exists (unregistering first: tfjs warns on a duplicate). Safe to
+ * call again: a kernel already ours is left alone. The wasm backend must be
+ * loaded (imported) first, or its own kernels would later overwrite ours.
+ */
+export function registerTrainingKernels(): void {
+  for (const config of trainingKernels) {
+    const existing = tf.getKernel(config.kernelName, config.backendName);
+    if (existing?.kernelFunc === config.kernelFunc) continue;
+    if (existing) {
+      if (!ours.has(existing.kernelFunc))
+        keepOriginalKernel(config.kernelName, existing.kernelFunc);
+      tf.unregisterKernel(config.kernelName, config.backendName);
+    }
+    tf.registerKernel(config);
+  }
+}

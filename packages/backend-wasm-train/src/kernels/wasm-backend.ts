@@ -1,0 +1,77 @@
+import { tf } from '@spikedistill/core';
+import type {
+  DataType,
+  KernelFunc,
+  NamedAttrMap,
+  NamedTensorInfoMap,
+  TensorInfo,
+} from '@tensorflow/tfjs-core';
+
+/**
+ * The parts of tfjs-backend-wasm's `BackendWasm` the kernels use. The class is
+ * not exported as a type we can depend on without importing the package, and
+ * these members have been stable across 3.x–4.x.
+ */
+export interface WasmBackend {
+  wasm: { HEAPU8: Uint8Array; HEAPF32: Float32Array; HEAP32: Int32Array };
+  dataIdMap: {
+    get(dataId: object): { id: number; memoryOffset: number; shape: number[]; dtype: DataType };
+  };
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  disposeData(dataId: object, force?: boolean): boolean;
+  incRef(dataId: object): void;
+}
+
+export const WASM = 'wasm';
+
+/**
+ * A Float32Array view of a tensor on the wasm heap (no copy). Take it after
+ * the last allocation: growing the heap detaches earlier views.
+ */
+export function f32View(backend: WasmBackend, t: TensorInfo): Float32Array {
+  const { memoryOffset } = backend.dataIdMap.get(t.dataId);
+  return new Float32Array(backend.wasm.HEAPU8.buffer, memoryOffset, tf.util.sizeFromShape(t.shape));
+}
+
+/** Byte offset of a tensor's data on the heap. */
+export function offsetOf(backend: WasmBackend, t: TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId).memoryOffset;
+}
+
+/**
+ * Kernels are looked up when called rather than imported from the wasm
+ * package, so a kernel we replace (or that another package replaces) is the
+ * one used, and this package needs no direct dependency on tfjs-backend-wasm.
+ */
+export function runKernel(
+  name: string,
+  inputs: NamedTensorInfoMap,
+  attrs: NamedAttrMap,
+  backend: WasmBackend,
+): TensorInfo {
+  const config = tf.getKernel(name, WASM);
+  if (!config) throw new Error(`wasm kernel '${name}' is not registered`);
+  const out = config.kernelFunc({ inputs, attrs, backend: backend as never });
+  return (Array.isArray(out) ? out[0] : out) as TensorInfo;
+}
+
+/** The same data seen with another shape: no copy, no refcount, never to be disposed. */
+export function view(t: TensorInfo, shape: number[]): TensorInfo {
+  return { dataId: t.dataId, shape, dtype: t.dtype };
+}
+
+export function disposeAll(backend: WasmBackend, ...infos: TensorInfo[]): void {
+  for (const info of infos) backend.disposeData(info.dataId);
+}
+
+const originals = new Map<string, KernelFunc>();
+
+/** tfjs-backend-wasm's own kernel that one of ours replaced, for arguments ours does not cover. */
+export function originalKernel(name: string): KernelFunc | undefined {
+  return originals.get(name);
+}
+
+/** Called by registerTrainingKernels before it replaces a kernel. */
+export function keepOriginalKernel(name: string, kernel: KernelFunc): void {
+  if (!originals.has(name)) originals.set(name, kernel);
+}
