@@ -1,8 +1,19 @@
 import type { Registry } from '@spikedistill/core';
+import { wasmTrainBackend } from './backend.js';
 
 export const packageName = '@spikedistill/backend-wasm-train';
 
+export { kernelSets, wasmTrainBackend } from './backend.js';
+export { registerTrainingKernels, trainingKernels } from './kernels/register-all.js';
+
 /** Registers this package's plugins on `registry` (nothing happens on import). */
 export function register(registry: Registry): void {
-  registry.use({ name: packageName, register: () => {} });
+  registry.use({
+    name: packageName,
+    register: (r) => {
+      // Replaces core's `wasm` on purpose: same backend, plus training kernels.
+      r.register(wasmTrainBackend, { override: true });
+      // Further plugins of this package register here.
+    },
+  });
 }

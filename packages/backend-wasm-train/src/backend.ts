@@ -1,0 +1,42 @@
+import { activateWasm, type Backend, definePlugin, wasmBackend } from '@spikedistill/core';
+import { z } from 'zod';
+import { registerTrainingKernels } from './kernels/register-all.js';
+
+/**
+ * Kernel sets this backend installs on activation, in order. Each must be
+ * idempotent: `activate()` may run many times (every selectBackend call).
+ * Other kernel families of this package (e.g. the fused LIF op) join here.
+ */
+export const kernelSets: (() => void)[] = [registerTrainingKernels];
+
+/**
+ * Replaces core's `wasm` plugin (register with `{ override: true }`): the same
+ * bundled tfjs-backend-wasm, plus the kernels a training step needs (conv and
+ * depthwise backprops, MaxPoolGrad, copy-free Slice, …).
+ */
+export const wasmTrainBackend = definePlugin({
+  kind: 'backend',
+  name: 'wasm',
+  description:
+    'tfjs WebAssembly backend (SIMD, bundled) with training kernels from @spikedistill/backend-wasm-train.',
+  options: z.object({}),
+  create: (options, ctx): Backend => {
+    const base = wasmBackend.create(options, ctx);
+    return {
+      tfName: 'wasm',
+      priority: 50,
+      probe: async () => {
+        const availability = await base.probe();
+        return availability.available
+          ? { available: true, detail: 'bundled with @spikedistill/core; training kernels' }
+          : availability;
+      },
+      activate: async () => {
+        // Kernels register after the wasm package is imported, or its own
+        // registrations (made on import) would replace ours.
+        await activateWasm();
+        for (const install of kernelSets) install();
+      },
+    };
+  },
+});
