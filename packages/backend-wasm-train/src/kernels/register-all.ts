@@ -2,12 +2,14 @@ import { tf } from '@spikedistill/core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
+import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { keepOriginalKernel } from './wasm-backend.js';
 
 /** Every kernel this package adds to or replaces on the `wasm` backend. */
 export const trainingKernels: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
+  maxPoolGradConfig,
 ];
 
 const ours = new Set(trainingKernels.map((k) => k.kernelFunc));

@@ -1,0 +1,78 @@
+import { tf } from '@spikedistill/core';
+import type { KernelConfig, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import { f32View, WASM, type WasmBackend } from './wasm-backend.js';
+
+/**
+ * Routes each dy to the first maximum of its window (row-major, padding never
+ * wins), as the cpu backend and TensorFlow do. tfjs-backend-wasm 4.22's
+ * kernel starts its running maximum at 0 instead of −∞, so a window whose
+ * values are all negative sent its gradient to the wrong place.
+ */
+export function maxPoolGrad(args: {
+  inputs: { dy: TensorInfo; input: TensorInfo };
+  backend: WasmBackend;
+  attrs: MaxPoolGradAttrs;
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { dy, input } = inputs;
+  const { filterSize, strides, pad, dimRoundingMode } = attrs;
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+
+  const out = backend.makeOutput(input.shape, 'float32');
+  const dx = f32View(backend, out);
+  const x = f32View(backend, input);
+  const g = f32View(backend, dy);
+  dx.fill(0);
+  const best = new Float32Array(c);
+  const where = new Int32Array(c);
+  let gi = 0;
+  for (let b = 0; b < batchSize; b++) {
+    const batchBase = b * inHeight * inWidth * c;
+    for (let oh = 0; oh < outHeight; oh++) {
+      const h0 = oh * strideHeight - top;
+      const hStart = Math.max(0, h0);
+      const hEnd = Math.min(inHeight, h0 + filterHeight);
+      for (let ow = 0; ow < outWidth; ow++) {
+        const w0 = ow * strideWidth - left;
+        const wStart = Math.max(0, w0);
+        const wEnd = Math.min(inWidth, w0 + filterWidth);
+        best.fill(Number.NEGATIVE_INFINITY);
+        where.fill(-1);
+        for (let h = hStart; h < hEnd; h++) {
+          for (let w = wStart; w < wEnd; w++) {
+            const base = batchBase + (h * inWidth + w) * c;
+            for (let ch = 0; ch < c; ch++) {
+              const v = x[base + ch]!;
+              if (v > best[ch]! || where[ch] === -1) {
+                best[ch] = v;
+                where[ch] = base + ch;
+              }
+            }
+          }
+        }
+        for (let ch = 0; ch < c; ch++, gi++) {
+          const at = where[ch]!;
+          if (at >= 0) dx[at] = dx[at]! + g[gi]!;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export const maxPoolGradConfig: KernelConfig = {
+  kernelName: 'MaxPoolGrad',
+  backendName: WASM,
+  kernelFunc: maxPoolGrad as unknown as KernelFunc,
+};
