@@ -1,8 +1,15 @@
-import type { Registry } from '@spikedistill/core';
-
-export const packageName = '@spikedistill/neurons';
-
-/** Registers this package's plugins on `registry` (nothing happens on import). */
-export function register(registry: Registry): void {
-  registry.use({ name: packageName, register: () => {} });
-}
+export * from './encoders/index.js';
+export type { Encoder, NeuronFactory } from './kinds.js';
+export {
+  collectFiringRates,
+  collectMembraneStats,
+  enableMonitors,
+  neuronLayers,
+  resetMonitors,
+} from './monitors/collect.js';
+export { type FiringRate, type MembraneStats, NeuronMonitor } from './monitors/monitor.js';
+export * from './neurons/index.js';
+export { neuronsPackage, packageName, register } from './register.js';
+export * from './surrogates/index.js';
+export * from './temporal/index.js';
+export { detach } from './util/detach.js';

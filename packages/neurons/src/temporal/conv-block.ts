@@ -1,0 +1,94 @@
+import { Module, type Rng, ShapeError, tf } from '@spikedistill/core';
+import type { NeuronFactory } from '../kinds.js';
+import type { Neuron } from '../neurons/neuron.js';
+import { batchNormThroughTime, type TemporalBatchNorm, tdBN } from './batch-norm.js';
+import { Conv2d } from './conv2d.js';
+import { batchToSeq, seqToBatch } from './seq-batch.js';
+
+export type BlockNorm = 'tdbn' | 'bn' | 'none';
+
+export interface SpikingConvBlockOptions {
+  inChannels: number;
+  outChannels: number;
+  /** The neuron layer after the norm, made by this factory (e.g. `registry.createFrom('neuron', ref)`). */
+  neuron: NeuronFactory;
+  stride?: number;
+  /** Default 3 ('same' padding). */
+  kernelSize?: number;
+  /** Default 'tdbn' (scaled by α·threshold of the neuron). */
+  norm?: BlockNorm;
+  /** tdBN's α (default 1). */
+  alpha?: number;
+  /** Conv bias; default: only when there is no norm. */
+  bias?: boolean;
+  /** Initialisation stream for the conv weights. */
+  rng?: Rng;
+}
+
+/**
+ * conv (3×3, 'same', HWIO weights) → norm (tdBN | BN | none) → spiking
+ * neurons, on [T, N, H, W, C]: conv and norm run once on the merged T·N
+ * batch, the neurons step through time. Members: `conv.weight`
+ * (`conv.bias`), `norm.weight`/`norm.bias`/`norm.runningMean`/`norm.runningVar`,
+ * `neuron`.
+ */
+export class SpikingConvBlock extends Module {
+  readonly conv: Conv2d;
+  readonly norm: TemporalBatchNorm | undefined;
+  readonly neuron: Neuron;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly stride: number;
+
+  constructor(options: SpikingConvBlockOptions) {
+    super();
+    const { inChannels, outChannels, stride = 1, kernelSize = 3, norm = 'tdbn' } = options;
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.stride = stride;
+    this.conv = this.child(
+      'conv',
+      new Conv2d({
+        inChannels,
+        outChannels,
+        kernelSize,
+        stride,
+        bias: options.bias ?? norm === 'none',
+        ...(options.rng ? { rng: options.rng } : {}),
+      }),
+    );
+    if (norm === 'tdbn') {
+      this.norm = this.child(
+        'norm',
+        tdBN({
+          channels: outChannels,
+          threshold: options.neuron.threshold,
+          alpha: options.alpha ?? 1,
+        }),
+      );
+    } else if (norm === 'bn') {
+      this.norm = this.child('norm', batchNormThroughTime({ channels: outChannels }));
+    } else {
+      this.norm = undefined;
+    }
+    this.neuron = this.child('neuron', options.neuron.create());
+  }
+
+  /** The analog input current to the neurons, [T, N, H', W', C_out] (conv → norm). */
+  current(x: tf.Tensor): tf.Tensor {
+    if (x.rank !== 5 || x.shape[4] !== this.inChannels) {
+      throw new ShapeError('SpikingConvBlock', `[T, N, H, W, ${this.inChannels}]`, x.shape);
+    }
+    return tf.tidy(() => {
+      const t = x.shape[0]!;
+      let y = this.conv.forward(seqToBatch(x));
+      if (this.norm) y = this.norm.forward(y);
+      return batchToSeq(y, t);
+    });
+  }
+
+  /** `x` [T, N, H, W, C_in] → spikes [T, N, H/stride, W/stride, C_out]. */
+  forward(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => this.neuron.forward(this.current(x)));
+  }
+}

@@ -1,0 +1,9 @@
+export {
+  batchNormThroughTime,
+  TemporalBatchNorm,
+  type TemporalBatchNormOptions,
+  tdBN,
+} from './batch-norm.js';
+export { type BlockNorm, SpikingConvBlock, type SpikingConvBlockOptions } from './conv-block.js';
+export { Conv2d, type Conv2dOptions } from './conv2d.js';
+export { batchToSeq, overTime, seqToBatch } from './seq-batch.js';
