@@ -51,3 +51,37 @@ export {
 export type { Batch, EvalItem, EvalSet, TrainingData } from './contracts/dataset.js';
 export type { Loss, Metric } from './contracts/loss.js';
 export { Module } from './nn/module.js';
+export type {
+  Strategy,
+  StepLoss,
+  StrategyModels,
+  TaskLoss,
+} from './contracts/strategy.js';
+export { writeFileAtomic } from './io/atomic-write.js';
+export {
+  type DecodedSafetensors,
+  decodeSafetensors,
+  encodeSafetensors,
+  type RawTensor,
+  type SafetensorsDtype,
+} from './io/safetensors.js';
+export {
+  type LoadStateOptions,
+  loadModule,
+  loadState,
+  readSafetensorsFile,
+  readState,
+  saveModule,
+  type TensorMap,
+} from './io/state-dict.js';
+export { type CheckpointParts, Checkpoints } from './train/checkpoint.js';
+export { evaluate, type SetScores } from './train/evaluate.js';
+export { buildExperiment, disposeExperiment, loadBackboneWeights } from './train/experiment.js';
+export { padToMultiple } from './train/pad.js';
+export { combineLosses, composeTaskLoss } from './train/task-loss.js';
+export {
+  type TrainerOptions,
+  type TrainerParts,
+  type TrainSummary,
+  train,
+} from './train/trainer.js';

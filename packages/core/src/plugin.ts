@@ -3,6 +3,7 @@ import type { Backend } from './backend/backend.js';
 import type { Backbone } from './contracts/backbone.js';
 import type { TrainingData } from './contracts/dataset.js';
 import type { Loss, Metric } from './contracts/loss.js';
+import type { Strategy } from './contracts/strategy.js';
 import type { Events } from './events.js';
 import type { Registry } from './registry/registry.js';
 import type { Rng } from './rng.js';
@@ -40,6 +41,7 @@ export interface KindMap {
   loss: Loss;
   metric: Metric;
   dataset: TrainingData;
+  strategy: Strategy;
 }
 
 export type InstanceOf<K extends Kind> = K extends keyof KindMap ? KindMap[K] : unknown;

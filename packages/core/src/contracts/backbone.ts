@@ -1,5 +1,6 @@
 import { SpikedistillError } from '../errors.js';
 import type { Module } from '../nn/module.js';
+import type { RawTensor } from '../io/safetensors.js';
 import type { tf } from '../tf.js';
 
 /** A named intermediate feature map that distillation can connect to. */
@@ -40,6 +41,11 @@ export interface Backbone extends Module {
   readonly sizeMultiple: number;
   readonly tapInfo: readonly TapInfo[];
   forward(x: tf.Tensor, options?: ForwardOptions): ForwardResult;
+  /**
+   * Loads weights whose names are not this module's own (e.g. a PyTorch
+   * state_dict). Optional; without it, weights files must use `stateDict()` names.
+   */
+  importWeights?(tensors: ReadonlyMap<string, RawTensor>, source: string): void;
 }
 
 /** Checks requested tap names against what a backbone offers; the error lists the valid ones. */

@@ -30,6 +30,11 @@ export interface TrainingData {
   /** The next training batch (prefetched behind the scenes). */
   nextBatch(batchSize: number): Promise<Batch>;
   evalSets(): EvalSet[];
+  /**
+   * Continue as if `batches` batches had been drawn (for exact resume). Optional:
+   * without it a resumed run sees a different data order.
+   */
+  seek?(batches: number): void;
   /** Stops prefetching and frees what it holds. */
   close?(): void;
 }

@@ -1,0 +1,47 @@
+import type { Backbone } from '../contracts/backbone.js';
+import type { Strategy } from '../contracts/strategy.js';
+import { checkConfigPlugins } from '../config/check-plugins.js';
+import type { ExperimentConfig } from '../config/schema.js';
+import { loadState, readSafetensorsFile } from '../io/state-dict.js';
+import type { Registry } from '../registry/registry.js';
+import type { TrainerParts } from './trainer.js';
+
+/** Loads a weights file into a backbone: its own names, or through `importWeights` (e.g. PyTorch names). */
+export function loadBackboneWeights(model: Backbone, path: string): void {
+  const { tensors } = readSafetensorsFile(path);
+  const own = model.stateDict();
+  const ownNames = [...own.keys()].every((name) => tensors.has(name));
+  if (ownNames || !model.importWeights) loadState(model, tensors, { source: path });
+  else model.importWeights(tensors, path);
+}
+
+/**
+ * Builds everything an experiment config names, through the registry, after
+ * checking every reference (so a typo fails before any model is built).
+ */
+export function buildExperiment(registry: Registry, config: ExperimentConfig): TrainerParts {
+  checkConfigPlugins(registry, config);
+  const data = registry.createFrom('dataset', config.data, 'data');
+  const student = registry.createFrom('backbone', config.student, 'student');
+  if (config.student.weights) loadBackboneWeights(student, config.student.weights);
+  let teacher: Backbone | undefined;
+  if (config.teacher) {
+    teacher = registry.createFrom('backbone', config.teacher, 'teacher');
+    if (config.teacher.weights) loadBackboneWeights(teacher, config.teacher.weights);
+  }
+  const strategy = registry.createFrom('strategy', config.strategy, 'strategy') as Strategy;
+  strategy.attach({ student, teacher }, { registry, path: 'strategy' });
+  const losses = config.loss.map((ref, i) => registry.createFrom('loss', ref, `loss.${i}`));
+  const metrics = config.metrics.map((ref, i) =>
+    registry.createFrom('metric', ref, `metrics.${i}`),
+  );
+  return { student, teacher, strategy, losses, metrics, data };
+}
+
+/** Frees every model and the data pipeline of an experiment. */
+export function disposeExperiment(parts: TrainerParts): void {
+  parts.strategy.dispose();
+  parts.student.dispose();
+  parts.teacher?.dispose();
+  parts.data.close?.();
+}
