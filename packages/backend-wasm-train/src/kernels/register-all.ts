@@ -2,6 +2,8 @@ import { tf } from '@spikedistill/core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.js';
+import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { keepOriginalKernel } from './wasm-backend.js';
 
@@ -9,6 +11,8 @@ import { keepOriginalKernel } from './wasm-backend.js';
 export const trainingKernels: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
   maxPoolGradConfig,
 ];
 
