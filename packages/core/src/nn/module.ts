@@ -15,7 +15,11 @@ export abstract class Module {
   private readonly ownChildren = new Map<string, Module>();
 
   /** Adds a trainable parameter initialised from `init` (the module takes ownership of `init`). */
-  protected param(name: string, init: tf.Tensor, trainable = true): tf.Variable {
+  protected param<R extends tf.Rank>(
+    name: string,
+    init: tf.Tensor<R>,
+    trainable = true,
+  ): tf.Variable<R> {
     this.checkFree(name);
     const v = tf.variable(init, trainable);
     init.dispose();
@@ -24,7 +28,7 @@ export abstract class Module {
   }
 
   /** Adds non-trainable state that checkpoints keep (e.g. batch-norm running statistics). */
-  protected buffer(name: string, init: tf.Tensor): tf.Variable {
+  protected buffer<R extends tf.Rank>(name: string, init: tf.Tensor<R>): tf.Variable<R> {
     this.checkFree(name);
     const v = tf.variable(init, false);
     init.dispose();

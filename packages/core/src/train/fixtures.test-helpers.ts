@@ -14,8 +14,8 @@ export class TinyDenoiser extends Module implements Backbone {
   readonly timesteps = 1;
   readonly sizeMultiple = 1;
   readonly tapInfo: TapInfo[] = [{ name: 'feat', channels: 4, scale: 1, temporal: false }];
-  readonly w1: tf.Variable;
-  readonly w2: tf.Variable;
+  readonly w1: tf.Variable<tf.Rank.R4>;
+  readonly w2: tf.Variable<tf.Rank.R4>;
   constructor(rng: Rng) {
     super();
     this.w1 = this.param(
