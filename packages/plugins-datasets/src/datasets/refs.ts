@@ -1,0 +1,82 @@
+import { existsSync, statSync } from 'node:fs';
+import type { Context } from '@spikedistill/core';
+import { z } from 'zod';
+import { DatasetError } from '../errors.js';
+import type { NoiseModel } from '../noise/noise-model.js';
+import { folderSource } from '../sources/folder.js';
+import type { ImageSource } from '../sources/image-source.js';
+
+/** `{ name, options }` of another plugin, as experiment configs write it. */
+export const pluginRef = z.object({
+  name: z.string().min(1),
+  options: z.record(z.string(), z.unknown()).optional(),
+});
+export type PluginRefOption = z.infer<typeof pluginRef>;
+
+/** An image source: a registered `images` plugin name (`BSD68`), a folder path, or `{ name, options }`. */
+export const sourceRef = z.union([z.string().min(1), pluginRef]);
+export type SourceRef = z.infer<typeof sourceRef>;
+
+const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
+
+/**
+ * Resolves a source reference. A bare string is tried as a plugin name
+ * first, then as a folder; `root` goes to plugins that take one (the presets).
+ */
+export function resolveSource(
+  ctx: Context,
+  ref: SourceRef,
+  path: string,
+  root: string | undefined,
+): ImageSource {
+  const { registry } = ctx;
+  const name = typeof ref === 'string' ? ref : ref.name;
+  const given = typeof ref === 'string' ? {} : (ref.options ?? {});
+  if (registry.has('images', name)) {
+    const plugin = registry.get('images', name);
+    const shape = (plugin.options as { shape?: Record<string, unknown> }).shape;
+    const options =
+      root !== undefined && shape && 'root' in shape && !('root' in given)
+        ? { ...given, root }
+        : given;
+    return registry.create('images', name, options, path) as ImageSource;
+  }
+  if (typeof ref === 'string' && isDir(ref)) return folderSource({ dir: ref });
+  throw new DatasetError(
+    `${path}: '${name}' is neither a registered images plugin (${registry.list('images').join(', ')}) nor an existing folder.`,
+  );
+}
+
+export function resolveNoise(ctx: Context, ref: PluginRefOption, path: string): NoiseModel {
+  return ctx.registry.create('noise', ref.name, ref.options ?? {}, path) as NoiseModel;
+}
+
+/** A seed option, or a number drawn from the plugin's own stream (itself derived from the experiment seed). */
+export function seedFrom(ctx: Context, seed: number | undefined, label: string): number {
+  return seed ?? Math.floor(ctx.rng.fork(label).uniform() * 2 ** 31);
+}
+
+export const commonDenoiseOptions = {
+  sigma: z
+    .number()
+    .min(0)
+    .max(255)
+    .default(25)
+    .describe('AWGN σ on the [0, 255] scale, used when `noise` is not given'),
+  noise: pluginRef.optional().describe('Training noise model (default: awgn with `sigma`)'),
+  testNoise: pluginRef.optional().describe('Test noise model (default: the training noise)'),
+  patch: z.number().int().min(2).default(48).describe('Training patch side in pixels (square)'),
+  seed: z
+    .number()
+    .int()
+    .optional()
+    .describe("Seed of the training stream (default: from the experiment's seed)"),
+  testSeed: z
+    .number()
+    .int()
+    .default(0)
+    .describe(
+      'Seed of the test noise; fixed by default so every run and variant sees the same noisy test set',
+    ),
+  prefetch: z.number().int().min(0).default(2).describe('Batches prepared ahead of demand'),
+};

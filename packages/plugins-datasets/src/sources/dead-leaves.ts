@@ -1,0 +1,149 @@
+import type { Rng } from '@spikedistill/core';
+
+export interface DeadLeavesOptions {
+  height: number;
+  width: number;
+  channels: number;
+  /** Smallest and largest shape radius in pixels. */
+  rMin: number;
+  rMax: number;
+  /** Exponent of the radius density r^-alpha; 3 makes the image scale-invariant like natural images. */
+  alpha: number;
+  /** Amplitude of in-shape texture (gratings and shading), [0, 1] scale; 0 for flat shapes. */
+  texture: number;
+  /** Cap on shapes per image; pixels still uncovered then take the last shape's colour. */
+  maxShapes: number;
+}
+
+export const DEAD_LEAVES_DEFAULTS = {
+  rMin: 4,
+  rMax: 128,
+  alpha: 3,
+  texture: 0.12,
+  maxShapes: 4000,
+} as const;
+
+/** Bounding radius of a shape over its radius: a rectangle of aspect ≤ 1 reaches r·√2. */
+const REACH = Math.SQRT2;
+
+/** Radius from the truncated power law p(r) ∝ r^-alpha on [rMin, rMax] (inverse CDF). */
+function sampleRadius(rng: Rng, rMin: number, rMax: number, alpha: number): number {
+  const u = rng.uniform();
+  if (Math.abs(alpha - 1) < 1e-9) return rMin * (rMax / rMin) ** u;
+  const e = 1 - alpha;
+  const lo = rMin ** e;
+  const hi = rMax ** e;
+  return (lo + u * (hi - lo)) ** (1 / e);
+}
+
+/**
+ * Dead-leaves image: random shapes (discs and rotated rectangles) fall on top
+ * of each other; the image is what stays visible. With power-law sizes its
+ * statistics (1/f spectrum, edges at all scales, flat regions) resemble
+ * natural images (Lee, Mumford & Huang 2001), and it needs no files.
+ *
+ * Drawn front to back with a coverage mask: each pixel is written once by
+ * the first shape that covers it, and drawing stops as soon as the image is
+ * covered, which is much cheaper than painting every shape back to front.
+ */
+export function deadLeaves(rng: Rng, o: DeadLeavesOptions, out?: Float32Array): Float32Array {
+  const { height: h, width: w, channels: ch } = o;
+  const data = out ?? new Float32Array(h * w * ch);
+  const covered = new Uint8Array(h * w);
+  let left = h * w;
+  // A global tint per image, as an illuminant shifts every colour in a photo.
+  const tintA = 0.04 * rng.normal();
+  const tintB = 0.04 * rng.normal();
+  const color = new Float32Array(3);
+  // Only shapes that touch the image matter. A shape of reach ρ touches it
+  // with probability ∝ (h + 2ρ)(w + 2ρ), so radii are thinned by that factor
+  // and centres drawn where the shape reaches the image: the same picture as
+  // dropping shapes on an infinite plane, without drawing the misses.
+  const maxReach = o.rMax * REACH;
+  const maxHit = (h + 2 * maxReach) * (w + 2 * maxReach);
+  for (let s = 0; s < o.maxShapes && left > 0; s++) {
+    const r = sampleRadius(rng, o.rMin, o.rMax, o.alpha);
+    if (rng.uniform() * maxHit > (h + 2 * r * REACH) * (w + 2 * r * REACH)) {
+      s--;
+      continue;
+    }
+    const isRect = rng.uniform() < 0.35;
+    const aspect = isRect ? 0.3 + 0.7 * rng.uniform() : 1;
+    const reach = r * REACH;
+    const cy = -reach + rng.uniform() * (h + 2 * reach);
+    const cx = -reach + rng.uniform() * (w + 2 * reach);
+    const theta = Math.PI * rng.uniform();
+    const cos = Math.cos(theta);
+    const sin = Math.sin(theta);
+    const y0 = Math.max(0, Math.ceil(cy - reach));
+    const y1 = Math.min(h - 1, Math.floor(cy + reach));
+    const x0 = Math.max(0, Math.ceil(cx - reach));
+    const x1 = Math.min(w - 1, Math.floor(cx + reach));
+    // Colour in an opponent space (luminance, red-green, yellow-blue): most
+    // surfaces are weakly saturated, a few strongly, as in photographs.
+    const lum = rng.uniform() ** 1.2;
+    const sat = rng.uniform() ** 2;
+    const ca = tintA + 0.35 * sat * rng.normal();
+    const cb = tintB + 0.35 * sat * rng.normal();
+    color[0] = lum + ca / 2 + cb / 3;
+    color[1] = lum - ca / 2 + cb / 3;
+    color[2] = lum - (2 * cb) / 3;
+    // Texture: an oriented grating and a linear shading ramp inside the shape.
+    const textured = o.texture > 0 && rng.uniform() < 0.6;
+    const amp = textured ? o.texture * rng.uniform() : 0;
+    const freq = 2 * Math.PI * Math.exp(Math.log(0.04) + rng.uniform() * Math.log(0.45 / 0.04));
+    const gAngle = Math.PI * rng.uniform();
+    const fy = freq * Math.sin(gAngle);
+    const fx = freq * Math.cos(gAngle);
+    const phase = 2 * Math.PI * rng.uniform();
+    const shade = textured ? (o.texture * rng.normal()) / Math.max(r, 1) : 0;
+    const shadeAngle = 2 * Math.PI * rng.uniform();
+    const sy = shade * Math.sin(shadeAngle);
+    const sx = shade * Math.cos(shadeAngle);
+    const r2 = r * r;
+    const ra = r * aspect;
+    if (y0 > y1 || x0 > x1) continue;
+    for (let y = y0; y <= y1; y++) {
+      const dy = y - cy;
+      for (let x = x0; x <= x1; x++) {
+        const p = y * w + x;
+        if (covered[p]) continue;
+        const dx = x - cx;
+        if (isRect) {
+          const u = dx * cos + dy * sin;
+          const v = -dx * sin + dy * cos;
+          if (u > r || u < -r || v > ra || v < -ra) continue;
+        } else if (dx * dx + dy * dy > r2) continue;
+        covered[p] = 1;
+        left--;
+        const t = (amp ? amp * Math.sin(fy * y + fx * x + phase) : 0) + sy * dy + sx * dx;
+        if (ch === 1) {
+          data[p] = lum + t;
+        } else {
+          const q = p * ch;
+          data[q] = color[0]! + t;
+          data[q + 1] = color[1]! + t;
+          data[q + 2] = color[2]! + t;
+        }
+      }
+    }
+  }
+  if (left > 0) fillUncovered(data, covered, w, ch);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    data[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+  }
+  return data;
+}
+
+/**
+ * Gaps left when the shape cap is reached take the colour of the pixel to
+ * their left (or above, at a row start): the leaf behind them, extended.
+ */
+function fillUncovered(data: Float32Array, covered: Uint8Array, w: number, ch: number) {
+  for (let p = 0; p < covered.length; p++) {
+    if (covered[p]) continue;
+    const from = p % w > 0 ? p - 1 : p - w;
+    for (let c = 0; c < ch; c++) data[p * ch + c] = from >= 0 ? data[from * ch + c]! : 0.5;
+  }
+}
