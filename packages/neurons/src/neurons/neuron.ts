@@ -57,7 +57,8 @@ export abstract class Neuron extends Module {
       return { spikes: r.spikes, h: r.h, state: r.state };
     }) as unknown as StepResult;
     this.monitor.record(this.t, result.spikes, result.h);
-    result.h.dispose();
+    // H may be the new state itself (e.g. snnTorch's Leaky keeps U unreset).
+    if (!Object.values(result.state).includes(result.h)) result.h.dispose();
     this.replaceState(result.state);
     this.t++;
     return result.spikes;
