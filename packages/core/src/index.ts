@@ -50,10 +50,11 @@ export {
 } from './contracts/backbone.js';
 export type { Batch, EvalItem, EvalSet, TrainingData } from './contracts/dataset.js';
 export type { Loss, Metric } from './contracts/loss.js';
-export { Module } from './nn/module.js';
+export { Module, type WeightTransform } from './nn/module.js';
 export type {
   Strategy,
   StepLoss,
+  StrategyContext,
   StrategyModels,
   TaskLoss,
 } from './contracts/strategy.js';

@@ -55,3 +55,31 @@ describe('Module', () => {
     expect(() => new Twice()).toThrow(/'w' is defined twice/);
   });
 });
+
+describe('Module weight transforms', () => {
+  class Scale extends Module {
+    readonly w = this.param('w', tf.tensor1d([1, -2]));
+    apply(x: tf.Tensor) {
+      return tf.mul(x, this.use(this.w));
+    }
+  }
+  class Outer extends Module {
+    readonly inner = this.child('inner', new Scale());
+  }
+
+  it('applies a transform set on an ancestor, with gradients flowing through it, until cleared', () => {
+    const net = new Outer();
+    const x = tf.tensor1d([3, 3]);
+    expect([...net.inner.apply(x).dataSync()]).toEqual([3, -6]);
+    net.setWeightTransform((w) => tf.mul(w, 10));
+    expect([...net.inner.apply(x).dataSync()]).toEqual([30, -60]);
+    const { grads } = tf.variableGrads(
+      () => tf.sum(net.inner.apply(x)) as tf.Scalar,
+      [net.inner.w],
+    );
+    expect([...grads[net.inner.w.name]!.dataSync()]).toEqual([30, 30]);
+    net.setWeightTransform(undefined);
+    expect([...net.inner.apply(x).dataSync()]).toEqual([3, -6]);
+    net.dispose();
+  });
+});

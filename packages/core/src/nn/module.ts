@@ -13,6 +13,7 @@ export abstract class Module {
   private readonly ownParams = new Map<string, tf.Variable>();
   private readonly ownBuffers = new Map<string, tf.Variable>();
   private readonly ownChildren = new Map<string, Module>();
+  private weightTransform: WeightTransform | undefined;
 
   /** Adds a trainable parameter initialised from `init` (the module takes ownership of `init`). */
   protected param<R extends tf.Rank>(
@@ -40,6 +41,22 @@ export abstract class Module {
     this.checkFree(name);
     this.ownChildren.set(name, module);
     return module;
+  }
+
+  /**
+   * The value a layer computes with for parameter `v`: the parameter itself,
+   * or its transformed version when a transform is set (e.g. ternary
+   * quantisation with a straight-through gradient). Layers call this instead
+   * of using their weight variables directly.
+   */
+  protected use<R extends tf.Rank>(v: tf.Variable<R>): tf.Tensor<R> {
+    return this.weightTransform ? (this.weightTransform(v) as tf.Tensor<R>) : v;
+  }
+
+  /** Sets (or with undefined clears) the weight transform of this module and all below it. */
+  setWeightTransform(transform: WeightTransform | undefined): this {
+    for (const [, m] of this.modules()) m.weightTransform = transform;
+    return this;
   }
 
   /** Sub-modules, depth first, with their dotted paths (`''` is this module). */
@@ -114,5 +131,8 @@ export abstract class Module {
     }
   }
 }
+
+/** Maps a weight variable to the tensor a layer should use in its place. */
+export type WeightTransform = (weight: tf.Variable) => tf.Tensor;
 
 const join = (prefix: string, name: string) => (prefix ? `${prefix}.${name}` : name);

@@ -30,7 +30,7 @@ export function buildExperiment(registry: Registry, config: ExperimentConfig): T
     if (config.teacher.weights) loadBackboneWeights(teacher, config.teacher.weights);
   }
   const strategy = registry.createFrom('strategy', config.strategy, 'strategy') as Strategy;
-  strategy.attach({ student, teacher }, { registry, path: 'strategy' });
+  strategy.attach({ student, teacher }, { registry, path: 'strategy', studentRef: config.student });
   const losses = config.loss.map((ref, i) => registry.createFrom('loss', ref, `loss.${i}`));
   const metrics = config.metrics.map((ref, i) =>
     registry.createFrom('metric', ref, `metrics.${i}`),
