@@ -1,12 +1,11 @@
 import {
   BadOptionsError,
-  type ConformanceCheck,
   type Registry,
   selectBackend,
   tf,
   UnknownPluginError,
 } from '@spikedistill/core';
-import { conformance, expectNoLeaks } from '@spikedistill/core/testing';
+import { type ConformanceCheck, conformance, expectNoLeaks } from '@spikedistill/core/testing';
 import { describe, expect } from 'vitest';
 import type { NeuronFactory } from '../kinds.js';
 import type { Neuron } from '../neurons/neuron.js';
