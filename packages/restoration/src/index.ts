@@ -1,8 +1,11 @@
 import type { Registry } from '@spikedistill/core';
+import { dncnn, restormerLite, unet } from './backbones/index.js';
 import { charbonnierLoss, fftLoss, l1Loss, mseLoss } from './losses/index.js';
 import { psnrMetric, ssimMetric } from './metrics/index.js';
 
+export * from './backbones/index.js';
 export * from './losses/index.js';
+export * from './nn/index.js';
 export * from './metrics/index.js';
 
 export const packageName = '@spikedistill/restoration';
@@ -13,6 +16,7 @@ export function register(registry: Registry): void {
     name: packageName,
     register: (r) => {
       for (const plugin of [l1Loss, mseLoss, charbonnierLoss, fftLoss]) r.register(plugin);
+      for (const plugin of [dncnn, unet, restormerLite]) r.register(plugin);
       r.register(psnrMetric);
       r.register(ssimMetric);
     },

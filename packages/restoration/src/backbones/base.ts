@@ -1,0 +1,65 @@
+import {
+  type Backbone,
+  checkTaps,
+  type ForwardOptions,
+  type ForwardResult,
+  Module,
+  ShapeError,
+  type TapInfo,
+  tf,
+} from '@spikedistill/core';
+
+/** Hands a feature map to the recorder; only requested taps are kept. */
+export type TapSink = (name: string, value: tf.Tensor) => void;
+
+/**
+ * What every backbone of this package shares: input checks, tap selection
+ * and recording, and one tidy around the whole forward pass, so a model's
+ * own code only says how features flow.
+ */
+export abstract class BackboneModule extends Module implements Backbone {
+  abstract readonly inputChannels: number;
+  abstract readonly outputChannels: number;
+  abstract readonly spiking: boolean;
+  abstract readonly timesteps: number;
+  abstract readonly sizeMultiple: number;
+  abstract readonly tapInfo: readonly TapInfo[];
+
+  constructor(
+    /** Plugin name and config path, for error messages. */
+    readonly label: string,
+  ) {
+    super();
+  }
+
+  /** The model itself: input to output, calling `tap` at every named feature. */
+  protected abstract run(x: tf.Tensor4D, training: boolean, tap: TapSink): tf.Tensor4D;
+
+  forward(x: tf.Tensor, options: ForwardOptions = {}): ForwardResult {
+    const requested = options.taps ?? [];
+    checkTaps(this.label, this.tapInfo, requested);
+    this.checkInput(x);
+    const training = options.training ?? this.training;
+    const wanted = new Set(requested);
+    this.resetState();
+    return tf.tidy(() => {
+      const taps: Record<string, tf.Tensor> = {};
+      const output = this.run(x as tf.Tensor4D, training, (name, value) => {
+        if (wanted.has(name)) taps[name] = value;
+      });
+      return { output, taps };
+    });
+  }
+
+  private checkInput(x: tf.Tensor): void {
+    const [, h, w, c] = x.shape;
+    const m = this.sizeMultiple;
+    if (x.rank !== 4 || c !== this.inputChannels || h! % m !== 0 || w! % m !== 0) {
+      throw new ShapeError(
+        `${this.label} input`,
+        `[N, H, W, ${this.inputChannels}] with H and W multiples of ${m}`,
+        x.shape,
+      );
+    }
+  }
+}

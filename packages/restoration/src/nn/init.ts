@@ -1,0 +1,17 @@
+import { type Rng, tf } from '@spikedistill/core';
+
+/**
+ * He (Kaiming) normal initialisation, std = gain / sqrt(fan_in): keeps the
+ * activation variance of ReLU stacks steady. Drawn from the plugin's own
+ * seeded stream, so a seed gives the same model.
+ */
+export function kaimingNormal(
+  rng: Rng,
+  shape: number[],
+  fanIn: number,
+  gain = Math.SQRT2,
+): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const data = rng.fillNormal(new Float32Array(size), 0, gain / Math.sqrt(fanIn));
+  return tf.tensor(data, shape, 'float32');
+}
