@@ -5,6 +5,9 @@ import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
+import { sliceConfig } from './Slice.js';
+import { splitVConfig } from './SplitV.js';
+import { unpackConfig } from './Unpack.js';
 import { keepOriginalKernel } from './wasm-backend.js';
 
 /** Every kernel this package adds to or replaces on the `wasm` backend. */
@@ -14,6 +17,9 @@ export const trainingKernels: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   maxPoolGradConfig,
+  sliceConfig,
+  splitVConfig,
+  unpackConfig,
 ];
 
 const ours = new Set(trainingKernels.map((k) => k.kernelFunc));
