@@ -84,8 +84,8 @@ export function slice(args: {
     return original(args as never) as TensorInfo;
   }
   const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin, attrs.size);
-  tf.slice_util.assertParamsValid(x as tf.Tensor, begin, size);
-  return sliceInto(backend, x, begin, size);
+  tf.slice_util.assertParamsValid(x as tf.Tensor, begin!, size!);
+  return sliceInto(backend, x, begin!, size!);
 }
 
 export const sliceConfig: KernelConfig = {
