@@ -48,7 +48,7 @@ export function syntheticClassImages(
         for (let k = 0; k < 3; k++) {
           const v = inBlob ? bv : bright + contrast * g + 0.12 * tint[k]!;
           const q = Math.round(255 * (v + noise * rng.normal()));
-          pixels[((n * s + y) * s + x) * 3 + k] = q < 0 ? 0 : q > 255 ? 255 : q;
+          pixels[((n * s + y) * s + x) * 3 + k] = q < 0 ? 0 : Math.min(q, 255);
         }
       }
     }

@@ -47,7 +47,9 @@ describe('folder-denoise', () => {
     ]);
     expect(pa.length).toBe(2);
     // The test noise depends on testSeed only, not on the training seed.
-    pa.forEach((p, i) => expect(bytes(p.noisy.data).equals(bytes(pc[i]!.noisy.data))).toBe(true));
+    pa.forEach((p, i) => {
+      expect(bytes(p.noisy.data).equals(bytes(pc[i]!.noisy.data))).toBe(true);
+    });
     const other = makeRegistry().create('dataset', 'folder-denoise', {
       ...options,
       testSeed: 5,

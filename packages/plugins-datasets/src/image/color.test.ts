@@ -21,7 +21,9 @@ describe('colour conversion', () => {
       0.114020904255103,
       0.2 * 0.298936021293775 + 0.4 * 0.587043074451121 + 0.6 * 0.114020904255103,
     ];
-    expected.forEach((v, i) => expect(gray.data[i]).toBeCloseTo(v, 6));
+    expected.forEach((v, i) => {
+      expect(gray.data[i]).toBeCloseTo(v, 6);
+    });
   });
 
   it('repeats gray into RGB and round-trips', () => {

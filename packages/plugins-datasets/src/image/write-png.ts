@@ -21,7 +21,7 @@ export function encodePng(image: Image, options: WritePngOptions = {}): Uint8Arr
   const src = image.data;
   for (let i = 0; i < src.length; i++) {
     const v = src[i]!;
-    out[i] = Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * max);
+    out[i] = Math.round((v < 0 ? 0 : Math.min(v, 1)) * max);
   }
   return encode({
     width: image.width,

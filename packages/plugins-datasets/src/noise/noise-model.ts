@@ -21,7 +21,7 @@ export interface NoiseModel {
 export function clip01(data: Float32Array): Float32Array {
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    data[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+    data[i] = v < 0 ? 0 : Math.min(v, 1);
   }
   return data;
 }

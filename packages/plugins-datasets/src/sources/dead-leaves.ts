@@ -131,7 +131,7 @@ export function deadLeaves(rng: Rng, o: DeadLeavesOptions, out?: Float32Array): 
   if (left > 0) fillUncovered(data, covered, w, ch);
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    data[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+    data[i] = v < 0 ? 0 : Math.min(v, 1);
   }
   return data;
 }
