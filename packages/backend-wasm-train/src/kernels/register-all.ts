@@ -8,6 +8,7 @@ import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { sliceConfig } from './Slice.js';
 import { splitVConfig } from './SplitV.js';
 import { unpackConfig } from './Unpack.js';
+import { unsortedSegmentSumConfig } from './UnsortedSegmentSum.js';
 import { keepOriginalKernel } from './wasm-backend.js';
 
 /** Every kernel this package adds to or replaces on the `wasm` backend. */
@@ -20,6 +21,7 @@ export const trainingKernels: readonly KernelConfig[] = [
   sliceConfig,
   splitVConfig,
   unpackConfig,
+  unsortedSegmentSumConfig,
 ];
 
 const ours = new Set(trainingKernels.map((k) => k.kernelFunc));
