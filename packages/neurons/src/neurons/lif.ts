@@ -32,6 +32,8 @@ export class LifNeuron extends Neuron {
   readonly threshold: number;
   /** Set false to force the unfused (reference) path. */
   allowFused = true;
+  /** Multi-step calls that ran the fused kernel (diagnostics and tests). */
+  fusedCalls = 0;
 
   constructor(
     readonly options: LifOptions,
@@ -71,6 +73,7 @@ export class LifNeuron extends Neuron {
     });
     this.finishSequence({ v: out.v }, out.spikes, out.h);
     out.h.dispose();
+    this.fusedCalls++;
     return out.spikes;
   }
 }
