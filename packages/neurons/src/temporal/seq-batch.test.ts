@@ -1,6 +1,8 @@
 import { tf } from '@spikedistill/core';
 import { describe, expect, it } from 'vitest';
+import { Conv2d } from './conv2d.js';
 import { batchToSeq, overTime, seqToBatch } from './seq-batch.js';
+import { TimeDistributed } from './time-distributed.js';
 
 describe('seqToBatch / batchToSeq / overTime', () => {
   it('merge T into N and back', () => {
@@ -22,5 +24,19 @@ describe('seqToBatch / batchToSeq / overTime', () => {
     expect(merged.shape).toEqual([3, 2, 4, 4, 2]);
     expect(tf.max(tf.abs(tf.sub(merged, loop))).dataSync()[0]).toBeLessThan(1e-5);
     tf.dispose([x, w, merged, loop]);
+  });
+});
+
+describe('TimeDistributed', () => {
+  it('runs a per-sample module on every step and names its members under layer.', () => {
+    const conv = new Conv2d({ inChannels: 1, outChannels: 2, bias: true });
+    const wrapped = new TimeDistributed(conv);
+    expect([...wrapped.stateDict().keys()]).toEqual(['layer.weight', 'layer.bias']);
+    const x = tf.randomNormal([2, 3, 4, 4, 1], 0, 1, 'float32', 1);
+    const y = wrapped.forward(x);
+    const loop = tf.stack(tf.unstack(x).map((xt) => conv.forward(xt)));
+    expect(tf.max(tf.abs(tf.sub(y, loop))).dataSync()[0]).toBeLessThan(1e-5);
+    tf.dispose([x, y, loop]);
+    wrapped.dispose();
   });
 });
