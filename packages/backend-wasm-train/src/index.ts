@@ -14,6 +14,21 @@ export function register(registry: Registry): void {
       // Replaces core's `wasm` on purpose: same backend, plus training kernels.
       r.register(wasmTrainBackend, { override: true });
       // Further plugins of this package register here.
+      registerFusedKernels();
     },
   });
 }
+
+// --- fused spiking neurons, threads (src/fused, src/parallel) ---------------
+import { registerFusedKernels } from './fused/register-fused.js';
+
+export { fusedKernels, registerFusedKernels } from './fused/register-fused.js';
+export { fusedSurrogateNames, type SurrogateGrad, surrogateGrad } from './fused/surrogates.js';
+export {
+  configureThreads,
+  maxThreads,
+  type ThreadsSetting,
+  threadedBuildAvailable,
+  threadsOption,
+  wasmThreads,
+} from './parallel/threads.js';
