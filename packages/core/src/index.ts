@@ -77,7 +77,13 @@ export {
 } from './io/state-dict.js';
 export { type CheckpointParts, Checkpoints } from './train/checkpoint.js';
 export { evaluate, type SetScores } from './train/evaluate.js';
-export { buildExperiment, disposeExperiment, loadBackboneWeights } from './train/experiment.js';
+export {
+  buildExperiment,
+  disposeExperiment,
+  loadBackboneWeights,
+  type RunOptions,
+  runExperiment,
+} from './train/experiment.js';
 export { padToMultiple } from './train/pad.js';
 export { combineLosses, composeTaskLoss } from './train/task-loss.js';
 export {

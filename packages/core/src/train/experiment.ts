@@ -4,7 +4,7 @@ import { checkConfigPlugins } from '../config/check-plugins.js';
 import type { ExperimentConfig } from '../config/schema.js';
 import { loadState, readSafetensorsFile } from '../io/state-dict.js';
 import type { Registry } from '../registry/registry.js';
-import type { TrainerParts } from './trainer.js';
+import { type TrainerParts, type TrainSummary, train } from './trainer.js';
 
 /** Loads a weights file into a backbone: its own names, or through `importWeights` (e.g. PyTorch names). */
 export function loadBackboneWeights(model: Backbone, path: string): void {
@@ -44,4 +44,34 @@ export function disposeExperiment(parts: TrainerParts): void {
   parts.student.dispose();
   parts.teacher?.dispose();
   parts.data.close?.();
+}
+
+export interface RunOptions {
+  /** Directory for this run's checkpoints, logs and weights. */
+  runDir?: string;
+  resume?: boolean;
+  evalLimit?: number;
+}
+
+/** Builds, trains and disposes one experiment; returns the training summary. */
+export async function runExperiment(
+  registry: Registry,
+  config: ExperimentConfig,
+  options: RunOptions = {},
+): Promise<TrainSummary> {
+  const parts = buildExperiment(registry, config);
+  try {
+    return await train(
+      parts,
+      {
+        ...config.train,
+        ...options,
+        configJson: JSON.stringify(config),
+        runName: config.name,
+      },
+      registry.events,
+    );
+  } finally {
+    disposeExperiment(parts);
+  }
 }
