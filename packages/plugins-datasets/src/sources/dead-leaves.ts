@@ -26,6 +26,12 @@ export const DEAD_LEAVES_DEFAULTS = {
 /** Bounding radius of a shape over its radius: a rectangle of aspect ≤ 1 reaches r·√2. */
 const REACH = Math.SQRT2;
 
+/** ∫ r^-beta dr over [rMin, rMax]. */
+function powerMass(rMin: number, rMax: number, beta: number): number {
+  if (Math.abs(beta - 1) < 1e-9) return Math.log(rMax / rMin);
+  return (rMax ** (1 - beta) - rMin ** (1 - beta)) / (1 - beta);
+}
+
 /** Radius from the truncated power law p(r) ∝ r^-alpha on [rMin, rMax] (inverse CDF). */
 function sampleRadius(rng: Rng, rMin: number, rMax: number, alpha: number): number {
   const u = rng.uniform();
@@ -55,18 +61,22 @@ export function deadLeaves(rng: Rng, o: DeadLeavesOptions, out?: Float32Array): 
   const tintA = 0.04 * rng.normal();
   const tintB = 0.04 * rng.normal();
   const color = new Float32Array(3);
-  // Only shapes that touch the image matter. A shape of reach ρ touches it
-  // with probability ∝ (h + 2ρ)(w + 2ρ), so radii are thinned by that factor
-  // and centres drawn where the shape reaches the image: the same picture as
-  // dropping shapes on an infinite plane, without drawing the misses.
-  const maxReach = o.rMax * REACH;
-  const maxHit = (h + 2 * maxReach) * (w + 2 * maxReach);
+  // Only shapes that touch the image matter. A shape of reach ρ = REACH·r
+  // touches it with probability ∝ (h + 2ρ)(w + 2ρ), so among the shapes that
+  // do, p(r) ∝ r^-α·(hw + 2·REACH·(h+w)·r + 4·REACH²·r²): a mixture of three
+  // power laws, sampled exactly. Same picture as dropping shapes on an
+  // infinite plane, without drawing the misses.
+  const mix = [
+    h * w * powerMass(o.rMin, o.rMax, o.alpha),
+    2 * REACH * (h + w) * powerMass(o.rMin, o.rMax, o.alpha - 1),
+    4 * REACH * REACH * powerMass(o.rMin, o.rMax, o.alpha - 2),
+  ];
+  const total = mix[0]! + mix[1]! + mix[2]!;
   for (let s = 0; s < o.maxShapes && left > 0; s++) {
-    const r = sampleRadius(rng, o.rMin, o.rMax, o.alpha);
-    if (rng.uniform() * maxHit > (h + 2 * r * REACH) * (w + 2 * r * REACH)) {
-      s--;
-      continue;
-    }
+    const pick = rng.uniform() * total;
+    const exponent =
+      pick < mix[0]! ? o.alpha : pick < mix[0]! + mix[1]! ? o.alpha - 1 : o.alpha - 2;
+    const r = sampleRadius(rng, o.rMin, o.rMax, exponent);
     const isRect = rng.uniform() < 0.35;
     const aspect = isRect ? 0.3 + 0.7 * rng.uniform() : 1;
     const reach = r * REACH;
