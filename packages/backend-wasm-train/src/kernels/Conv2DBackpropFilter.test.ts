@@ -53,6 +53,27 @@ describe('Conv2DBackpropFilter on wasm', () => {
     });
   }
 
+  it('supports dilations (an extension: tfjs gradients reject dilated conv2d)', async () => {
+    // cpu's kernel ignores dilations; a dilated filter's gradient is the
+    // undilated gradient of the wider filter, taken at the dilated taps.
+    const f: [number, number, number, number] = [3, 2, 3, 4];
+    const wide: [number, number, number, number] = [5, 3, 3, 4];
+    await expectSameOnCpuAndWasm(() => {
+      const x = randn([2, 9, 8, 3], 1);
+      const dy = randn([2, 9, 8, 4], 2);
+      const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC' };
+      if (tf.getBackend() === 'wasm') {
+        return kernel(
+          'Conv2DBackpropFilter',
+          { x, dy },
+          { ...attrs, dilations: 2, filterShape: f },
+        );
+      }
+      const dW = kernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: wide });
+      return tf.stridedSlice(dW, [0, 0, 0, 0], wide, [2, 2, 1, 1]);
+    });
+  });
+
   it('gives conv2d filter gradients that match finite differences', () => {
     const x = randn([2, 7, 6, 3], 1) as tf.Tensor4D;
     const w = randn([3, 3, 3, 2], 2);

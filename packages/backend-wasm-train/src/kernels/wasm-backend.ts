@@ -13,11 +13,17 @@ import type {
  * these members have been stable across 3.x–4.x.
  */
 export interface WasmBackend {
-  wasm: { HEAPU8: Uint8Array; HEAPF32: Float32Array; HEAP32: Int32Array };
+  wasm: {
+    HEAPU8: Uint8Array;
+    HEAPF32: Float32Array;
+    HEAP32: Int32Array;
+    tfjs: { disposeData(id: number): void };
+  };
   dataIdMap: {
     get(dataId: object): { id: number; memoryOffset: number; shape: number[]; dtype: DataType };
+    delete(dataId: object): boolean;
   };
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  makeOutput(shape: number[], dtype: DataType, memoryOffset?: number): TensorInfo;
   disposeData(dataId: object, force?: boolean): boolean;
   incRef(dataId: object): void;
 }
@@ -74,4 +80,25 @@ export function originalKernel(name: string): KernelFunc | undefined {
 /** Called by registerTrainingKernels before it replaces a kernel. */
 export function keepOriginalKernel(name: string, kernel: KernelFunc): void {
   if (!originals.has(name)) originals.set(name, kernel);
+}
+
+/**
+ * A float32 tensor that aliases `base`'s memory from element `offset` on: the
+ * C++ kernels read it by id like any tensor, but nothing is copied. Only for
+ * use inside one kernel call; release it with `releaseAlias` (never
+ * disposeData, which would free the base's memory).
+ */
+export function alias(
+  backend: WasmBackend,
+  base: TensorInfo,
+  offset: number,
+  shape: number[],
+): TensorInfo {
+  return backend.makeOutput(shape, 'float32', offsetOf(backend, base) + offset * 4);
+}
+
+/** Unregisters an alias (and any XNNPACK operator cached on its id) without freeing memory. */
+export function releaseAlias(backend: WasmBackend, t: TensorInfo): void {
+  backend.wasm.tfjs.disposeData(backend.dataIdMap.get(t.dataId).id);
+  backend.dataIdMap.delete(t.dataId);
 }
