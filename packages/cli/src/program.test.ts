@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -25,9 +25,33 @@ describe('spikedistill CLI', () => {
     expect(text).toContain('"device": "auto"');
   });
 
-  it('demo selects a backend and says which and why', async () => {
-    const lines = await run(['demo', '--backend', 'cpu']);
-    expect(lines.join('\n')).toContain('selected backend: cpu — requested');
+  it('train, report, eval and energy run end to end on a tiny config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sd-cli-'));
+    const file = join(dir, 'tiny.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: tiny',
+        'backend: cpu',
+        `output: ${dir}`,
+        'data: { name: procedural-denoise, options: { sigma: 25, patch: 16, testImages: 2, testSize: 24 } }',
+        'student: { name: dncnn, options: { depth: 3, width: 4 } }',
+        'train: { steps: 3, batch: 2, lr: 0.001, checkpointEvery: 2 }',
+      ].join('\n'),
+    );
+    const trained = (await run(['train', file])).join('\n');
+    expect(trained).toContain('backend: cpu — requested');
+    expect(trained).toMatch(/procedural.*│\s*2\s*│/);
+    const runDir = join(dir, 'tiny');
+    expect(existsSync(join(runDir, 'student.safetensors'))).toBe(true);
+    expect(existsSync(join(runDir, 'samples.png'))).toBe(true);
+    expect((await run(['report', runDir])).join('\n')).toMatch(/3 steps \(from 0\)/);
+    const evaluated = (
+      await run(['eval', file, '--weights', join(runDir, 'student.safetensors')])
+    ).join('\n');
+    expect(evaluated).toContain('student.safetensors');
+    const energy = (await run(['energy', file])).join('\n');
+    expect(energy).toContain('mac-ac-45nm: eMac=4.6 pJ, eAc=0.9 pJ');
   });
 
   it('check reports an unknown plugin with its config path and exit code 1', async () => {

@@ -1,14 +1,23 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   checkConfigPlugins,
+  type ExperimentConfig,
   expandAblation,
   loadExperimentConfig,
+  type Registry,
   SpikedistillError,
+  selectBackend,
 } from '@spikedistill/core';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
+import { ablateCommand } from './commands/ablate.js';
 import { demoCommand } from './commands/demo.js';
+import { energyCommand } from './commands/energy.js';
+import { evalCommand } from './commands/evaluate.js';
 import { pluginsCommand } from './commands/plugins.js';
+import { reportCommand } from './commands/report.js';
+import { trainCommand } from './commands/train.js';
 import { createFullRegistry } from './packages.js';
 
 const version = (
@@ -18,6 +27,42 @@ const version = (
 ).version;
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+};
+
+interface ConfigFlags {
+  set: string[];
+  backend?: string;
+}
+
+/** Loads the config, applies `--set`, builds the registry and activates the backend. */
+async function prepare(
+  file: string,
+  flags: ConfigFlags,
+  log: (line: string) => void,
+): Promise<{ config: ExperimentConfig; registry: Registry }> {
+  const config = loadExperimentConfig(file, flags.set);
+  const registry = createFullRegistry(config.seed);
+  checkConfigPlugins(registry, config);
+  const selected = await selectBackend(registry, flags.backend ?? config.backend);
+  log(`backend: ${selected.name} — ${selected.reason}`);
+  return { config, registry };
+}
+
+function withConfig(command: Command): Command {
+  return command
+    .argument('<config>', 'experiment config (.yaml, .yml or .json)')
+    .option(
+      '--set <path=value>',
+      'override a config value, e.g. train.steps=200 (repeatable)',
+      collect,
+      [],
+    )
+    .option('--backend <name>', 'backend plugin, or auto (overrides the config)');
+}
 
 export function buildProgram(log: (line: string) => void = console.log): Command {
   const program = new Command('spikedistill')
@@ -26,9 +71,97 @@ export function buildProgram(log: (line: string) => void = console.log): Command
 
   program
     .command('demo')
-    .description('short run on the embedded defaults (no files, no GPU)')
+    .description(
+      'train a teacher and a spiking student with and without hints on built-in images, and report',
+    )
     .option('--backend <name>', 'backend plugin or auto', 'auto')
-    .action(async (opts: { backend: string }) => demoCommand({ backend: opts.backend, log }));
+    .option('--steps <n>', 'training steps per run', positiveInt, 150)
+    .option('--out <dir>', 'where results go', join('runs', 'demo'))
+    .action((o: { backend: string; steps: number; out: string }) =>
+      demoCommand({ backend: o.backend, steps: o.steps, outDir: o.out, log }),
+    );
+
+  withConfig(program.command('train').description('train the config’s student with its strategy'))
+    .option('--out <dir>', 'run folder (default: <output>/<name>)')
+    .option('--resume', 'continue from the newest checkpoint in the run folder', false)
+    .option('--eval-limit <n>', 'evaluate on at most n images per set', positiveInt)
+    .action(
+      async (
+        file: string,
+        o: ConfigFlags & { out?: string; resume: boolean; evalLimit?: number },
+      ) => {
+        const { config, registry } = await prepare(file, o, log);
+        await trainCommand(registry, config, {
+          runDir: o.out ?? join(config.output, config.name),
+          resume: o.resume,
+          evalLimit: o.evalLimit,
+          grid: true,
+          log,
+        });
+      },
+    );
+
+  withConfig(
+    program
+      .command('ablate')
+      .description('train every variant of the config’s `ablate` sweep and compare'),
+  )
+    .option('--out <dir>', 'folder for the variants (default: <output>/<name>)')
+    .option('--resume', 'resume unfinished variants', false)
+    .option('--eval-limit <n>', 'evaluate on at most n images per set', positiveInt)
+    .action(
+      async (
+        file: string,
+        o: ConfigFlags & { out?: string; resume: boolean; evalLimit?: number },
+      ) => {
+        const { config, registry } = await prepare(file, o, log);
+        await ablateCommand(registry, config, {
+          outDir: o.out ?? join(config.output, config.name),
+          resume: o.resume,
+          evalLimit: o.evalLimit,
+          log,
+        });
+      },
+    );
+
+  withConfig(
+    program
+      .command('eval')
+      .description('evaluate a trained student (or the teacher) on the test sets'),
+  )
+    .option('--weights <file>', 'safetensors weights (default: the config’s)')
+    .addOption(
+      new Option('--model <which>', 'which model')
+        .choices(['student', 'teacher'])
+        .default('student'),
+    )
+    .option('--eval-limit <n>', 'at most n images per set', positiveInt)
+    .action(
+      async (
+        file: string,
+        o: ConfigFlags & { weights?: string; model: 'student' | 'teacher'; evalLimit?: number },
+      ) => {
+        const { config, registry } = await prepare(file, o, log);
+        await evalCommand(registry, config, { ...o, log });
+      },
+    );
+
+  withConfig(
+    program
+      .command('energy')
+      .description('energy per image of the teacher and the student, measured on test images'),
+  )
+    .option('--weights <file>', 'student weights (firing rates depend on them)')
+    .action(async (file: string, o: ConfigFlags & { weights?: string }) => {
+      const { config, registry } = await prepare(file, o, log);
+      await energyCommand(registry, config, { studentWeights: o.weights, images: 1, log });
+    });
+
+  program
+    .command('report')
+    .description('summarise a run folder: scores, time, loss curve')
+    .argument('<runDir>')
+    .action((runDir: string) => reportCommand(runDir, log));
 
   program
     .command('plugins')
@@ -39,18 +172,17 @@ export function buildProgram(log: (line: string) => void = console.log): Command
       log(pluginsCommand(createFullRegistry(), kind, name)),
     );
 
-  program
-    .command('check')
-    .description('validate an experiment config (JSON/YAML) against the registered plugins')
-    .argument('<config>')
-    .option('--set <path=value>', 'override a config value (repeatable)', collect, [])
-    .action((file: string, opts: { set: string[] }) => {
-      const config = loadExperimentConfig(file, opts.set);
-      const registry = createFullRegistry(config.seed);
-      const variants = expandAblation(config);
-      for (const variant of variants) checkConfigPlugins(registry, variant.config);
-      log(`${file}: valid (${variants.length} variant${variants.length === 1 ? '' : 's'})`);
-    });
+  withConfig(
+    program
+      .command('check')
+      .description('validate a config against the registered plugins, without training'),
+  ).action((file: string, o: ConfigFlags) => {
+    const config = loadExperimentConfig(file, o.set);
+    const registry = createFullRegistry(config.seed);
+    const variants = expandAblation(config);
+    for (const variant of variants) checkConfigPlugins(registry, variant.config);
+    log(`${file}: valid (${variants.length} variant${variants.length === 1 ? '' : 's'})`);
+  });
 
   return program;
 }

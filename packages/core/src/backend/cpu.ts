@@ -20,6 +20,8 @@ export const cpuBackend = definePlugin({
       await import('@tensorflow/tfjs-backend-cpu');
       await tf.setBackend('cpu');
       await tf.ready();
+      // Its first write prints a banner advising tfjs-node; selectBackend already said why not.
+      (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
     },
   }),
 });

@@ -97,7 +97,9 @@ describe('Registry', () => {
 
   it('rejects option keys the plugin does not know (typos are not ignored)', () => {
     const r = createRegistry({ packages: [pkg] });
-    expect(() => r.create('neuron', 'lif', { tua: 3 })).toThrow(/Unrecognized key.*tua/i);
+    expect(() => r.create('neuron', 'lif', { tua: 3 })).toThrow(
+      "unknown option 'tua' (did you mean 'tau'?); valid options: tau, threshold",
+    );
   });
 
   it('wraps a throwing create() with kind, name and path', () => {

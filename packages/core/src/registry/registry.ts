@@ -151,7 +151,7 @@ export class Registry {
     if (!parsed.success) {
       throw new BadOptionsError(
         `${path}.options`,
-        `${kind} '${name}': ${formatZodIssues(parsed.error)}`,
+        `${kind} '${name}': ${formatZodIssues(parsed.error, schema instanceof z.ZodObject ? Object.keys(schema.shape) : undefined)}`,
       );
     }
     return parsed.data;

@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import {
+  buildExperiment,
+  disposeExperiment,
+  type ExperimentConfig,
+  type Registry,
+  type TrainSummary,
+  train,
+} from '@spikedistill/core';
+import { writeComparisonGrid } from '../image-grid.js';
+import { attachProgress } from '../progress.js';
+import { scoresTable } from '../tables.js';
+
+export interface TrainCommandOptions {
+  runDir: string;
+  resume: boolean;
+  evalLimit?: number;
+  /** Write an image grid of a few test images (noisy | student | clean). */
+  grid: boolean;
+  log: (line: string) => void;
+}
+
+/** Trains one experiment with progress, then prints its scores and where its files are. */
+export async function trainCommand(
+  registry: Registry,
+  config: ExperimentConfig,
+  options: TrainCommandOptions,
+): Promise<TrainSummary> {
+  const detach = attachProgress(registry.events, options.log);
+  const parts = buildExperiment(registry, config);
+  try {
+    options.log(
+      `${config.name}: student ${config.student.name} (${parts.student.parameterCount().toLocaleString('en-US')} parameters, T=${parts.student.timesteps}), strategy ${config.strategy.name}${parts.teacher ? `, teacher ${config.teacher?.name}` : ''}`,
+    );
+    const summary = await train(
+      parts,
+      {
+        ...config.train,
+        runDir: options.runDir,
+        resume: options.resume,
+        evalLimit: options.evalLimit,
+        configJson: JSON.stringify(config),
+        runName: config.name,
+      },
+      registry.events,
+    );
+    options.log(scoresTable([{ label: config.name, scores: summary.eval }]));
+    if (options.grid) {
+      const set = parts.data.evalSets()[0];
+      if (set) {
+        const path = join(options.runDir, 'samples.png');
+        await writeComparisonGrid(path, set, [parts.student]);
+        options.log(`sample images (noisy | student | clean): ${path}`);
+      }
+    }
+    options.log(
+      `run files: ${options.runDir} (student.safetensors, summary.json, loss.jsonl, checkpoints/)`,
+    );
+    return summary;
+  } finally {
+    detach();
+    disposeExperiment(parts);
+  }
+}
