@@ -4,8 +4,10 @@ import { charbonnierLoss, fftLoss, l1Loss, mseLoss } from './losses/index.js';
 import { psnrMetric, ssimMetric } from './metrics/index.js';
 
 export * from './backbones/index.js';
+export * from './io/index.js';
 export * from './losses/index.js';
 export * from './nn/index.js';
+export * from './pretrained/index.js';
 export * from './metrics/index.js';
 
 export const packageName = '@spikedistill/restoration';

@@ -8,6 +8,7 @@ import {
   type TapInfo,
   tf,
 } from '@spikedistill/core';
+import { defaultTorchName, type TorchNamed } from '../io/torch.js';
 
 /** Hands a feature map to the recorder; only requested taps are kept. */
 export type TapSink = (name: string, value: tf.Tensor) => void;
@@ -17,7 +18,7 @@ export type TapSink = (name: string, value: tf.Tensor) => void;
  * and recording, and one tidy around the whole forward pass, so a model's
  * own code only says how features flow.
  */
-export abstract class BackboneModule extends Module implements Backbone {
+export abstract class BackboneModule extends Module implements Backbone, TorchNamed {
   abstract readonly inputChannels: number;
   abstract readonly outputChannels: number;
   abstract readonly spiking: boolean;
@@ -30,6 +31,14 @@ export abstract class BackboneModule extends Module implements Backbone {
     readonly label: string,
   ) {
     super();
+  }
+
+  /**
+   * What a PyTorch twin of this model calls tensor `name` (for importing a
+   * state_dict): by default the same dotted path, BN buffers in snake case.
+   */
+  torchName(name: string): string {
+    return defaultTorchName(name);
   }
 
   /** The model itself: input to output, calling `tap` at every named feature. */

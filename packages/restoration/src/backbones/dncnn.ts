@@ -41,6 +41,8 @@ export class DnCNN extends BackboneModule {
   readonly convs: Conv2d[] = [];
   readonly norms: Array<BatchNorm | undefined> = [];
   private readonly tapAt: Map<number, string[]>;
+  /** Our member → index in PyTorch's `dncnn` Sequential (conv, [BN,] ReLU per layer). */
+  private readonly torchIndex = new Map<string, number>();
 
   constructor(
     readonly options: DncnnOptions,
@@ -68,6 +70,13 @@ export class DnCNN extends BackboneModule {
           : undefined,
       );
     }
+    let index = 0;
+    for (let i = 1; i <= depth; i++) {
+      this.torchIndex.set(`conv${i}`, index);
+      const bn = i > 1 && i < depth && batchNorm;
+      if (bn) this.torchIndex.set(`bn${i}`, index + 1);
+      index += bn ? 3 : 2;
+    }
     const layers = dncnnTapLayers(depth);
     this.tapAt = new Map();
     layers.forEach((layer, q) => {
@@ -80,6 +89,18 @@ export class DnCNN extends BackboneModule {
       temporal: false,
       description: `output of hidden layer ${layers[q]} of ${depth - 1} (after ReLU)`,
     }));
+  }
+
+  /**
+   * The names of the PyTorch DnCNN (cszn/DnCNN `dncnn_pytorch`): one
+   * Sequential `dncnn`, so conv1 is `dncnn.0`, conv2 `dncnn.2`, bn2
+   * `dncnn.3`, …, conv17 `dncnn.47`.
+   */
+  override torchName(name: string): string {
+    const [member, ...rest] = name.split('.');
+    const index = this.torchIndex.get(member!);
+    if (index === undefined) return super.torchName(name);
+    return super.torchName(['dncnn', index, ...rest].join('.'));
   }
 
   protected run(x: tf.Tensor4D, training: boolean, tap: TapSink): tf.Tensor4D {

@@ -1,0 +1,2 @@
+export { type DenoiseScore, denoiseScore } from './evaluate.js';
+export { findShared } from './shared.js';
