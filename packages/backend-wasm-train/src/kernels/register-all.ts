@@ -7,6 +7,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativ
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { sliceConfig } from './Slice.js';
 import { splitVConfig } from './SplitV.js';
+import { tileConfig } from './Tile.js';
 import { unpackConfig } from './Unpack.js';
 import { unsortedSegmentSumConfig } from './UnsortedSegmentSum.js';
 import { keepOriginalKernel } from './wasm-backend.js';
@@ -20,6 +21,7 @@ export const trainingKernels: readonly KernelConfig[] = [
   maxPoolGradConfig,
   sliceConfig,
   splitVConfig,
+  tileConfig,
   unpackConfig,
   unsortedSegmentSumConfig,
 ];
