@@ -36,6 +36,17 @@ describe('experiment config loading', () => {
     expect(config.backend).toBe('auto');
   });
 
+  it('resolves weights paths against the config file, not the working directory', () => {
+    const path = tempFile(
+      'w.yaml',
+      `${yamlText}\nteacher: { name: dncnn, weights: ../t/dncnn.safetensors }\n`,
+    );
+    const config = loadExperimentConfig(path);
+    expect(config.teacher?.weights).toBe(join(path, '..', '..', 't', 'dncnn.safetensors'));
+    const overridden = loadExperimentConfig(path, ['teacher.weights=/abs/x.safetensors']);
+    expect(overridden.teacher?.weights).toBe('/abs/x.safetensors');
+  });
+
   it('reads the same config from JSON', () => {
     const asJson = JSON.stringify(parseConfigText(yamlText, 'yaml', 'inline'));
     const fromJson = loadExperimentConfig(tempFile('e.json', asJson));

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { formatZodIssues } from '../registry/format-issues.js';
@@ -62,6 +62,28 @@ export function loadExperimentConfig(
   } catch (err) {
     throw new ConfigError(`Cannot read config ${path}: ${(err as Error).message}`, { cause: err });
   }
-  const data = applyOverrides(parseConfigText(text, formatOf(path), path), overrides);
-  return parseExperimentConfig(data, path);
+  const raw = resolveWeightPaths(parseConfigText(text, formatOf(path), path), dirname(path));
+  return parseExperimentConfig(applyOverrides(raw, overrides), path);
+}
+
+/**
+ * Weights files named in a config are relative to the config file, so a
+ * config keeps working from any directory. (Overrides given on the command
+ * line are left as typed: relative to where the command runs.)
+ */
+function resolveWeightPaths(data: unknown, base: string): unknown {
+  if (typeof data !== 'object' || data === null) return data;
+  const out = { ...(data as Record<string, unknown>) };
+  for (const key of ['student', 'teacher']) {
+    const ref = out[key] as { weights?: unknown } | undefined;
+    if (
+      ref &&
+      typeof ref === 'object' &&
+      typeof ref.weights === 'string' &&
+      !isAbsolute(ref.weights)
+    ) {
+      out[key] = { ...ref, weights: resolve(base, ref.weights) };
+    }
+  }
+  return out;
 }
