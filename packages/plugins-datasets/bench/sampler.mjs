@@ -1,6 +1,7 @@
 // Training sampler throughput (batches/s) at default sizes, arrays and tensors.
 //   npx -y pnpm@10.34.9 run build && node bench/sampler.mjs
 // Train400 needs ../shared/datasets (or $SPIKEDISTILL_DATA); procedural needs nothing.
+import os from 'node:os';
 import { createRegistry, tf } from '@spikedistill/core';
 import { register } from '../dist/index.js';
 
@@ -68,6 +69,7 @@ for (const patch of [48, 64]) {
     );
   }
 }
+console.log(`\nload average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores`);
 console.log('\n| source | patch | C | tensors | batches/s | ms/batch |\n|---|---|---|---|---|---|');
 for (const r of rows)
   console.log(

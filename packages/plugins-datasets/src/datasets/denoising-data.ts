@@ -53,7 +53,7 @@ export interface DenoisingData extends TrainingData {
   readonly noise: NoiseModel;
   readonly testNoise: NoiseModel;
   readonly testSeed: number;
-  /** Resolves once the training images are in memory (rejects if one fails to load). */
+  /** Loads the training images (once) and resolves when they are in memory; rejects if one fails to load. */
   ready(): Promise<void>;
   /** The next batch as arrays; shares the sequence with `nextBatch`. */
   nextArrays(batchSize: number): Promise<PatchBatch>;
@@ -63,8 +63,8 @@ export interface DenoisingData extends TrainingData {
 export interface DenoisingDataOptions {
   channels: number;
   patch: number;
-  /** The training patch sampler, possibly still loading. */
-  sampler: Promise<PatchSampler>;
+  /** Makes the training patch sampler; called once, on the first `ready`/`nextBatch`, so evaluation alone never loads training data. */
+  sampler: () => Promise<PatchSampler>;
   tests: readonly ImageSource[];
   noise: NoiseModel;
   testNoise: NoiseModel;
@@ -117,16 +117,21 @@ export function noisyTestImage(
 export function createDenoisingData(o: DenoisingDataOptions): DenoisingData {
   const base = new Rng(o.seed);
   let sampler: PatchSampler | undefined;
-  const loading = o.sampler.then((s) => {
-    sampler = s;
-  });
-  // Reported through take()/ready(), not as an unhandled rejection.
-  loading.catch(() => {});
-  const prefetcher = new Prefetcher<PatchBatch>(
-    (index, size) => makePatchBatch(sampler!, o.noise, base, index, size, o.patch),
-    o.prefetch,
-    loading,
-  );
+  let loading: Promise<void> | undefined;
+  const load = () => {
+    if (!loading) {
+      loading = o.sampler().then((s) => {
+        sampler = s;
+      });
+      // Reported through take()/ready(), not as an unhandled rejection.
+      loading.catch(() => {});
+    }
+    return loading;
+  };
+  const prefetcher = new Prefetcher<PatchBatch>(async (index, size) => {
+    await load();
+    return makePatchBatch(sampler!, o.noise, base, index, size, o.patch);
+  }, o.prefetch);
   const sets = o.tests.map((source) => evalSet(source, o));
   return {
     task: 'restoration',
@@ -136,7 +141,7 @@ export function createDenoisingData(o: DenoisingDataOptions): DenoisingData {
     noise: o.noise,
     testNoise: o.testNoise,
     testSeed: o.testSeed,
-    ready: () => loading,
+    ready: load,
     nextArrays: (batchSize) => prefetcher.take(checkBatchSize(batchSize)),
     async nextBatch(batchSize: number): Promise<Batch> {
       const b = await prefetcher.take(checkBatchSize(batchSize));

@@ -37,14 +37,15 @@ export const folderDenoise = definePlugin({
     const noiseRef = o.noise ?? { name: 'awgn', options: { sigma: o.sigma } };
     const noise = resolveNoise(ctx, noiseRef, at('noise'));
     const testNoise = o.testNoise ? resolveNoise(ctx, o.testNoise, at('testNoise')) : noise;
-    const sampler = loadAll(train).then((images) => {
-      const pool = poolSampler(
-        images.map((im) => toChannels(im, channels)),
-        { augment: o.augment },
-      );
-      pool.check(o.patch);
-      return pool;
-    });
+    const sampler = () =>
+      loadAll(train).then((images) => {
+        const pool = poolSampler(
+          images.map((im) => toChannels(im, channels)),
+          { augment: o.augment },
+        );
+        pool.check(o.patch);
+        return pool;
+      });
     return createDenoisingData({
       channels,
       patch: o.patch,

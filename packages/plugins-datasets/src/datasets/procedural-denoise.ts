@@ -49,7 +49,7 @@ export const proceduralDenoise = definePlugin({
     return createDenoisingData({
       channels: o.channels,
       patch: o.patch,
-      sampler: Promise.resolve(proceduralSampler({ ...shapes, channels: o.channels })),
+      sampler: async () => proceduralSampler({ ...shapes, channels: o.channels }),
       tests: [test],
       noise,
       testNoise,

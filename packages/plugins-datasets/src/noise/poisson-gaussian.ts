@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { clipOption } from './awgn.js';
 import { clip01, type NoiseModel } from './noise-model.js';
 import { poisson } from './poisson.js';
+import { zigguratNormal } from './ziggurat.js';
 
 /**
  * Signal-dependent sensor noise (Foi et al. 2008): y = Poisson(peak·x)/peak
@@ -29,7 +30,7 @@ export const poissonGaussian = definePlugin({
       const std = sigma / 255;
       for (let i = 0; i < clean.length; i++) {
         const x = clean[i]!;
-        out[i] = poisson(x > 0 ? x * peak : 0, rng) / peak + std * rng.normal();
+        out[i] = poisson(x > 0 ? x * peak : 0, rng) / peak + std * zigguratNormal(rng);
       }
       return clip ? clip01(out) : out;
     },
