@@ -5,6 +5,7 @@ import type {
   KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { depthToSpaceNhwc } from './DepthToSpace.js';
 import {
   disposeAll,
   f32View,
@@ -180,12 +181,7 @@ export function conv2DBackpropInput(args: {
   );
   disposeAll(backend, w);
   if (sh === 1 && sw === 1) return phases;
-  const full = runKernel(
-    'DepthToSpace',
-    { x: phases },
-    { blockSize: sh, dataFormat: 'NHWC' },
-    backend,
-  );
+  const full = depthToSpaceNhwc(backend, phases, sh);
   disposeAll(backend, phases);
   if (full.shape[1] === info.inHeight && full.shape[2] === info.inWidth) return full;
   const dx = runKernel(
