@@ -1,5 +1,5 @@
 import type { Registry } from '@spikedistill/core';
-import { dncnn, restormerLite, unet } from './backbones/index.js';
+import { dncnn, restormerLite, spikingDncnn, spikingUnet, unet } from './backbones/index.js';
 import { charbonnierLoss, fftLoss, l1Loss, mseLoss } from './losses/index.js';
 import { psnrMetric, ssimMetric } from './metrics/index.js';
 
@@ -18,7 +18,9 @@ export function register(registry: Registry): void {
     name: packageName,
     register: (r) => {
       for (const plugin of [l1Loss, mseLoss, charbonnierLoss, fftLoss]) r.register(plugin);
-      for (const plugin of [dncnn, unet, restormerLite]) r.register(plugin);
+      for (const plugin of [dncnn, unet, restormerLite, spikingDncnn, spikingUnet]) {
+        r.register(plugin);
+      }
       r.register(psnrMetric);
       r.register(ssimMetric);
     },

@@ -1,16 +1,26 @@
 import { activateWasm, createRegistry, tf } from '@spikedistill/core';
 import { conformance } from '@spikedistill/core/testing';
 import { describe, expect, it } from 'vitest';
+import { register as registerNeurons } from '@spikedistill/neurons';
 import { register } from '../index.js';
 import { forwardChecks } from '../testing/backbone-checks.js';
 
-const makeRegistry = () => createRegistry({ packages: [{ name: 'r', register }], seed: 3 });
+const makeRegistry = () =>
+  createRegistry({
+    packages: [
+      { name: 'neurons', register: registerNeurons },
+      { name: 'r', register },
+    ],
+    seed: 3,
+  });
 
 // Small sizes: the cpu backend runs convolutions at ~1 GFLOP/s.
 const small = {
   dncnn: { depth: 6, width: 8 },
   unet: { widths: [8, 12, 16] },
   'restormer-lite': { dim: 8, heads: [1, 2, 2] },
+  'spiking-dncnn': { depth: 4, width: 4, timesteps: 2 },
+  'spiking-unet': { widths: [4, 4, 8], timesteps: 2 },
 };
 
 describe('on cpu', () => {
@@ -49,6 +59,7 @@ describe('on wasm', () => {
       const onCpu = tf.tidy(() => model.forward(x, { training: false }).output.dataSync());
       await activateWasm();
       const onWasm = tf.tidy(() => model.forward(x, { training: false }).output.dataSync());
+      model.resetState();
       let maxDiff = 0;
       for (let i = 0; i < onCpu.length; i++) {
         maxDiff = Math.max(maxDiff, Math.abs(onCpu[i]! - onWasm[i]!));

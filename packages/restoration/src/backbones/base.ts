@@ -49,7 +49,11 @@ export abstract class BackboneModule extends Module implements Backbone, TorchNa
     checkTaps(this.label, this.tapInfo, requested);
     this.checkInput(x);
     const training = options.training ?? this.training;
+    // Norms inside neurons' blocks read the module mode, so keep it in step.
+    if (this.training !== training) this.train(training);
     const wanted = new Set(requested);
+    // Membranes of the previous forward stay alive until here, because a
+    // gradient computed after that forward still needs them.
     this.resetState();
     return tf.tidy(() => {
       const taps: Record<string, tf.Tensor> = {};

@@ -14,3 +14,18 @@ export {
   restormerLiteOptions,
 } from './restormer-lite.js';
 export { UNet, type UnetOptions, unet, unetOptions, unetTapNames } from './unet.js';
+export { HKD_NEURON, spikingOptions } from './spiking/options.js';
+export { SpikingConv, upsample2 } from './spiking/block.js';
+export { SpikingStudent } from './spiking/student.js';
+export {
+  SpikingDnCNN,
+  type SpikingDncnnOptions,
+  spikingDncnn,
+  spikingDncnnOptions,
+} from './spiking-dncnn.js';
+export {
+  SpikingUNet,
+  type SpikingUnetOptions,
+  spikingUnet,
+  spikingUnetOptions,
+} from './spiking-unet.js';

@@ -43,6 +43,8 @@ export function forwardChecks(options: {
               const finite = tf.tidy(() => tf.all(tf.isFinite(output)).dataSync()[0]);
               expect(finite).toBe(1);
               output.dispose();
+              // Spiking models keep their last membranes until the next forward.
+              model.resetState();
             }
           }, `${plugin.name} forward`);
           x.dispose();
@@ -64,6 +66,7 @@ export function forwardChecks(options: {
             expect(taps[name]?.shape, name).toEqual(expectedTapShape(model, name, [2, 32, 32]));
           }
           tf.dispose([output, ...Object.values(taps)]);
+          model.resetState();
         });
         expect(() => model.forward(x, { taps: ['nope'] })).toThrow(
           new RegExp(`nope.*${names.join(', ')}`),
@@ -117,6 +120,7 @@ export function forwardChecks(options: {
           expect(norm, `gradient of ${label}`).toBeGreaterThan(0);
         }
         tf.dispose([value, ...Object.values(grads)]);
+        model.resetState();
       });
       tf.dispose([x, target]);
       model.dispose();

@@ -1,0 +1,120 @@
+import { type Context, definePlugin, type TapInfo, tf } from '@spikedistill/core';
+import { batchToSeq, seqToBatch } from '@spikedistill/neurons';
+import { z } from 'zod';
+import { Conv2d } from '../nn/conv2d.js';
+import type { TapSink } from './base.js';
+import { SpikingConv, upsample2 } from './spiking/block.js';
+import { spikingOptions } from './spiking/options.js';
+import { SpikingStudent } from './spiking/student.js';
+
+const TAPS = ['enc1', 'enc2', 'latent', 'dec2', 'dec1'] as const;
+
+export const spikingUnetOptions = z.object({
+  ...spikingOptions,
+  widths: z
+    .tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()])
+    .default([4, 8, 16])
+    .describe('Channels at full, half and quarter resolution'),
+});
+export type SpikingUnetOptions = z.output<typeof spikingUnetOptions>;
+
+/**
+ * A spiking U-Net student in the spirit of the H-KD paper's: spiking conv
+ * blocks, stride-2 blocks down, nearest ×2 upsampling and a block up with
+ * concatenated skips, the level-1 decoder's spikes averaged over T, then an
+ * analog 3×3 conv, and a global residual (output = input + net(input)).
+ */
+export class SpikingUNet extends SpikingStudent {
+  readonly sizeMultiple = 4;
+  readonly tapInfo: readonly TapInfo[];
+  private readonly enc1: SpikingConv;
+  private readonly enc2: SpikingConv;
+  private readonly latent: SpikingConv;
+  private readonly dec2: SpikingConv;
+  private readonly dec1: SpikingConv;
+  private readonly head: Conv2d;
+
+  constructor(
+    readonly options: SpikingUnetOptions,
+    ctx: Context,
+  ) {
+    super(`spiking-unet (at ${ctx.path})`, options, ctx);
+    const { channels, widths, norm } = options;
+    const [w1, w2, w3] = widths;
+    const block = (name: string, inC: number, outC: number, stride = 1) =>
+      this.child(
+        name,
+        new SpikingConv(ctx.rng, inC, outC, { neuron: this.neuronFactory, norm, stride }),
+      );
+    this.enc1 = block('enc1', channels, w1);
+    this.enc2 = block('enc2', w1, w2, 2);
+    this.latent = block('latent', w2, w3, 2);
+    this.dec2 = block('dec2', w3 + w2, w2);
+    this.dec1 = block('dec1', w2 + w1, w1);
+    this.head = this.child('head', new Conv2d(ctx.rng, w1, channels, { gain: 1 }));
+    const what = options.tapSignal;
+    this.tapInfo = [
+      {
+        name: 'enc1',
+        channels: w1,
+        scale: 1,
+        temporal: true,
+        description: `${what} of the level-1 encoder block`,
+      },
+      {
+        name: 'enc2',
+        channels: w2,
+        scale: 2,
+        temporal: true,
+        description: `${what} of the level-2 encoder block`,
+      },
+      {
+        name: 'latent',
+        channels: w3,
+        scale: 4,
+        temporal: true,
+        description: `${what} of the bottleneck block`,
+      },
+      {
+        name: 'dec2',
+        channels: w2,
+        scale: 2,
+        temporal: true,
+        description: `${what} of the level-2 decoder block`,
+      },
+      {
+        name: 'dec1',
+        channels: w1,
+        scale: 1,
+        temporal: true,
+        description: `${what} of the level-1 decoder block`,
+      },
+    ];
+  }
+
+  protected run(x: tf.Tensor4D, _training: boolean, tap: TapSink): tf.Tensor4D {
+    const t = this.timesteps;
+    const record = (name: string, out: { spikes: tf.Tensor; current: tf.Tensor }) => {
+      tap(name, this.options.tapSignal === 'spikes' ? out.spikes : out.current);
+      return out.spikes;
+    };
+    const up = (s: tf.Tensor) => batchToSeq(upsample2(seqToBatch(s) as tf.Tensor4D), t);
+    const e1 = record('enc1', this.enc1.forward(this.encode(x)));
+    const e2 = record('enc2', this.enc2.forward(e1));
+    const lat = record('latent', this.latent.forward(e2));
+    const d2 = record('dec2', this.dec2.forward(tf.concat([up(lat), e2], -1)));
+    const d1 = record('dec1', this.dec1.forward(tf.concat([up(d2), e1], -1)));
+    const out = this.head.forward(this.meanOverTime(d1));
+    return this.options.residual ? tf.add(x, out) : out;
+  }
+}
+
+export const spikingUnet = definePlugin({
+  kind: 'backbone',
+  name: 'spiking-unet',
+  description:
+    'Spiking U-Net student: direct-encoded input over T steps, spiking conv blocks (conv → tdBN → LIF) on 3 levels, stride-2 down, nearest up with concatenated skips, mean over T, analog output conv, residual. Taps (temporal, [T, N, H/s, W/s, C]): enc1, enc2, latent, dec2, dec1, as unet.',
+  options: spikingUnetOptions,
+  meta: { taps: TAPS, student: true, spiking: true },
+  create: (options, ctx: Context) => new SpikingUNet(options, ctx),
+});

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+const pluginRef = z.union([
+  z.string().min(1),
+  z.strictObject({
+    name: z.string().min(1),
+    options: z.record(z.string(), z.unknown()).optional(),
+  }),
+]);
+
+/**
+ * The student defaults of the H-KD paper (arXiv 2504.01755, after ESDNet):
+ * LIF with τ = 2, threshold 0.15, hard reset to 0, undecayed input, sigmoid
+ * surrogate; tdBN; T = 4 direct-encoded steps.
+ */
+export const HKD_NEURON = {
+  name: 'lif',
+  options: { tau: 2, threshold: 0.15, vReset: 0, decayInput: false, surrogate: 'sigmoid' },
+};
+
+/** Options every spiking student shares. */
+export const spikingOptions = {
+  channels: z.number().int().positive().default(1).describe('Image channels (1 gray, 3 RGB)'),
+  timesteps: z.number().int().positive().default(4).describe('Time steps T'),
+  neuron: pluginRef
+    .default(HKD_NEURON)
+    .describe('Neuron plugin reference {name, options} (from @spikedistill/neurons)'),
+  encoder: pluginRef
+    .default('direct')
+    .describe("Input encoder plugin ('direct': the image at every step)"),
+  norm: z
+    .enum(['tdbn', 'bn', 'none'])
+    .default('tdbn')
+    .describe(
+      'Normalisation in every spiking block: threshold-dependent BN, plain BN over T·N, or none',
+    ),
+  tapSignal: z
+    .enum(['spikes', 'current'])
+    .default('spikes')
+    .describe(
+      "What taps record per step: the blocks' spikes, or their input current (conv → norm)",
+    ),
+  residual: z.boolean().default(true).describe('Global residual around the network'),
+};
