@@ -16,6 +16,7 @@ async function measure(label, make, batch, tensors) {
   for (let i = 0; i < 5; i++) await data.nextArrays(batch);
   let n = 0;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   while (performance.now() - t0 < seconds * 1000) {
     if (tensors) {
       const b = await data.nextBatch(batch);
@@ -26,6 +27,8 @@ async function measure(label, make, batch, tensors) {
     n++;
   }
   const perSec = n / ((performance.now() - t0) / 1000);
+  const cpu = process.cpuUsage(c0);
+  const perCpuSec = n / ((cpu.user + cpu.system) / 1e6);
   data.close();
   const row = {
     source: label,
@@ -34,6 +37,7 @@ async function measure(label, make, batch, tensors) {
     channels: data.channels,
     tensors,
     batches_per_s: Math.round(perSec),
+    batches_per_cpu_s: Math.round(perCpuSec),
     ms_per_batch: +(1000 / perSec).toFixed(3),
   };
   console.log(JSON.stringify(row));
@@ -70,8 +74,10 @@ for (const patch of [48, 64]) {
   }
 }
 console.log(`\nload average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores`);
-console.log('\n| source | patch | C | tensors | batches/s | ms/batch |\n|---|---|---|---|---|---|');
+console.log(
+  '\n| source | patch | C | tensors | batches/s (wall) | batches/CPU-s | ms/batch (wall) |\n|---|---|---|---|---|---|---|',
+);
 for (const r of rows)
   console.log(
-    `| ${r.source} | ${r.patch} | ${r.channels} | ${r.tensors ? 'yes' : 'no'} | ${r.batches_per_s} | ${r.ms_per_batch} |`,
+    `| ${r.source} | ${r.patch} | ${r.channels} | ${r.tensors ? 'yes' : 'no'} | ${r.batches_per_s} | ${r.batches_per_cpu_s} | ${r.ms_per_batch} |`,
   );

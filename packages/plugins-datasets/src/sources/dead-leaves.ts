@@ -110,30 +110,55 @@ export function deadLeaves(rng: Rng, o: DeadLeavesOptions, out?: Float32Array): 
     const shadeAngle = 2 * Math.PI * rng.uniform();
     const sy = shade * Math.sin(shadeAngle);
     const sx = shade * Math.cos(shadeAngle);
-    const r2 = r * r;
     const ra = r * aspect;
     if (y0 > y1 || x0 > x1) continue;
+    // The grating along a row advances by a fixed angle per pixel: rotate a
+    // (cos, sin) pair instead of calling Math.sin for every pixel.
+    const stepC = Math.cos(fx);
+    const stepS = Math.sin(fx);
     for (let y = y0; y <= y1; y++) {
       const dy = y - cy;
-      for (let x = x0; x <= x1; x++) {
+      // The shape's span on this row, solved exactly, so only pixels inside it are visited.
+      let lo: number;
+      let hi: number;
+      if (isRect) {
+        [lo, hi] = slab(cos, dy * sin, r, -Infinity, Infinity);
+        [lo, hi] = slab(-sin, dy * cos, ra, lo, hi);
+      } else {
+        const q = r * r - dy * dy;
+        if (q < 0) continue;
+        hi = Math.sqrt(q);
+        lo = -hi;
+      }
+      const xa = Math.max(x0, Math.ceil(cx + lo));
+      const xb = Math.min(x1, Math.floor(cx + hi));
+      if (xa > xb) continue;
+      let gc = 0;
+      let gs = 0;
+      if (amp) {
+        const a0 = fy * y + fx * xa + phase;
+        gc = Math.cos(a0);
+        gs = Math.sin(a0);
+      }
+      for (let x = xa; x <= xb; x++) {
         const p = y * w + x;
-        if (covered[p]) continue;
-        const dx = x - cx;
-        if (isRect) {
-          const u = dx * cos + dy * sin;
-          const v = -dx * sin + dy * cos;
-          if (u > r || u < -r || v > ra || v < -ra) continue;
-        } else if (dx * dx + dy * dy > r2) continue;
-        covered[p] = 1;
-        left--;
-        const t = (amp ? amp * Math.sin(fy * y + fx * x + phase) : 0) + sy * dy + sx * dx;
-        if (ch === 1) {
-          data[p] = lum + t;
-        } else {
-          const q = p * ch;
-          data[q] = color[0]! + t;
-          data[q + 1] = color[1]! + t;
-          data[q + 2] = color[2]! + t;
+        if (!covered[p]) {
+          covered[p] = 1;
+          left--;
+          const t = amp * gs + sy * dy + sx * (x - cx);
+          if (ch === 1) {
+            data[p] = lum + t;
+          } else {
+            const q = p * ch;
+            data[q] = color[0]! + t;
+            data[q + 1] = color[1]! + t;
+            data[q + 2] = color[2]! + t;
+          }
+        }
+        if (amp) {
+          const c = gc * stepC - gs * stepS;
+          gs = gs * stepC + gc * stepS;
+          gc = c;
         }
       }
     }
@@ -144,6 +169,14 @@ export function deadLeaves(rng: Rng, o: DeadLeavesOptions, out?: Float32Array): 
     data[i] = v < 0 ? 0 : Math.min(v, 1);
   }
   return data;
+}
+
+/** Intersects [lo, hi] with the dx where |a·dx + b| ≤ half (one slab of a rotated rectangle). */
+function slab(a: number, b: number, half: number, lo: number, hi: number): [number, number] {
+  if (Math.abs(a) < 1e-12) return Math.abs(b) <= half ? [lo, hi] : [1, 0];
+  const p = (-half - b) / a;
+  const q = (half - b) / a;
+  return [Math.max(lo, Math.min(p, q)), Math.min(hi, Math.max(p, q))];
 }
 
 /**
