@@ -45,7 +45,8 @@ export function dataRootCandidates(options: DataRootOptions = {}): DataRootCandi
   if (fromEnv) return [{ dir: resolve(fromEnv), why: `$${DATA_ENV}` }];
   const seen = new Set<string>();
   const out: DataRootCandidate[] = [];
-  const here = dirname(fileURLToPath(import.meta.url));
+  // This file sits in <package>/{src,dist}/sources; start above the package's own folders.
+  const here = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
   for (const [start, label] of [
     [options.cwd ?? process.cwd(), 'above the working directory'],
     [here, 'above the package'],
