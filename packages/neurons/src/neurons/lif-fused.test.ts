@@ -86,6 +86,37 @@ for (const backend of ['cpu', 'wasm']) {
         });
       }
     }
+    it('monitors record the same rates and membrane statistics', async (ctx) => {
+      if (!(await activate(backend))) ctx.skip(`no fused LIF kernel on '${backend}'`);
+      const surrogate = registry.create('surrogate', 'sigmoid');
+      const options: LifOptions = {
+        tau: 2,
+        threshold: 1,
+        vReset: 0,
+        decayInput: true,
+        detachReset: false,
+      };
+      const x = tf.randomUniform([4, 3, 6], 0, 3, 'float32', 12);
+      const stats = (allowFused: boolean) => {
+        const neuron = new LifNeuron(options, surrogate);
+        neuron.allowFused = allowFused;
+        neuron.monitor.enabled = true;
+        tf.dispose(neuron.forward(x));
+        tf.dispose(neuron.forward(x)); // continues from the state: steps 4..7
+        neuron.resetState();
+        const out = { rate: neuron.monitor.firingRate(), membrane: neuron.monitor.membraneStats() };
+        neuron.monitor.reset();
+        return { out, fusedCalls: neuron.fusedCalls };
+      };
+      const a = stats(true);
+      const b = stats(false);
+      expect(a.fusedCalls).toBe(2);
+      expect(a.out.rate).toEqual(b.out.rate);
+      expect(a.out.rate.perStep).toHaveLength(8);
+      expect(a.out.membrane.mean).toBeCloseTo(b.out.membrane.mean, 5);
+      expect(a.out.membrane.std).toBeCloseTo(b.out.membrane.std, 5);
+      x.dispose();
+    });
     it('IF (τ = ∞) too', async (ctx) => {
       if (!(await activate(backend))) ctx.skip(`no fused LIF kernel on '${backend}'`);
       const surrogate = registry.create('surrogate', 'atan');
