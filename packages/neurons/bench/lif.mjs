@@ -15,7 +15,7 @@ try {
 }
 const registry = createRegistry({ packages, seed: 1 });
 
-function measure(label, fn) {
+function measure(fn) {
   for (let i = 0; i < 2; i++) fn();
   let n = 0;
   const t0 = performance.now();
@@ -38,11 +38,11 @@ for (const backend of ['cpu', 'wasm']) {
       surrogate,
     );
     lif.allowFused = fused;
-    const forwardMs = measure('forward', () => {
+    const forwardMs = measure(() => {
       tf.dispose(lif.forward(x));
       lif.resetState();
     });
-    const trainMs = measure('forward+backward', () => {
+    const trainMs = measure(() => {
       const g = tf.grad((z) => {
         const s = tf.sum(lif.forward(z));
         lif.resetState();
@@ -61,7 +61,7 @@ for (const backend of ['cpu', 'wasm']) {
   }
   const lifFactory = registry.createFrom('neuron', { name: 'lif', options: { threshold: 0.15 } });
   const block = new SpikingConvBlock({ inChannels: C, outChannels: C, neuron: lifFactory });
-  const blockMs = measure('block train step', () => {
+  const blockMs = measure(() => {
     const { value, grads } = tf.variableGrads(() => {
       const s = tf.mean(block.forward(x));
       block.resetState();
