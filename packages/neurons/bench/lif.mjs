@@ -1,7 +1,8 @@
 // Multi-step LIF forward + backward (BPTT) and a SpikingConvBlock training
 // step on wasm; the fused kernel where the compute package registers it.
-//   npx -y pnpm@10.34.9 -r --filter @spikedistill/neurons... run build && node bench/lif.mjs
-// Prints one JSON line per measurement. BENCH_SECONDS (default 2) per row.
+//   npx -y pnpm@10.34.9 --filter "@spikedistill/neurons..." run build && node bench/lif.mjs
+// Prints one JSON line per measurement. BENCH_SECONDS (default 2) per row;
+// BENCH_BACKENDS (default cpu,wasm).
 import { corePackage, createRegistry, hasFusedLif, selectBackend, tf } from '@spikedistill/core';
 import { LifNeuron, neuronsPackage, SpikingConvBlock } from '../dist/index.js';
 
@@ -27,7 +28,7 @@ function measure(fn) {
 }
 
 const [T, N, H, W, C] = [4, 8, 64, 64, 16];
-for (const backend of ['cpu', 'wasm']) {
+for (const backend of (process.env.BENCH_BACKENDS ?? 'cpu,wasm').split(',')) {
   await selectBackend(registry, backend);
   const surrogate = registry.create('surrogate', 'sigmoid');
   const x = tf.randomUniform([T, N, H, W, C], 0, 2, 'float32', 1);
