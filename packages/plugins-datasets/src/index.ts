@@ -54,6 +54,7 @@ export {
   readImageSync,
 } from './image/read-image.js';
 export { encodePng, type WritePngOptions, writePng, writePngSync } from './image/write-png.js';
+export { resizeImage } from './image/resize.js';
 
 // Sources.
 export { type ImageSource, loadAll } from './sources/image-source.js';
@@ -95,6 +96,7 @@ export {
   type DenoiseEvalSet,
   type DenoisingData,
   type DenoisingDataOptions,
+  type DenoisingSummary,
   type EvalPair,
   makePatchBatch,
   noisyTestImage,

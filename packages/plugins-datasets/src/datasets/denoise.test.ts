@@ -95,10 +95,34 @@ describe('folder-denoise', () => {
       testNoise: { name: 'awgn', options: { sigma: 15 } },
     }) as DenoisingData;
     expect(data.noise.label).toMatch(/poisson-gaussian/);
+    expect(data.summary).toMatchObject({
+      train: expect.stringContaining(train),
+      test: [{ size: 2, location: test }],
+      channels: 3,
+      patch: 16,
+      noise: 'poisson-gaussian peak=10 σ=5',
+      testNoise: 'awgn σ=15',
+      testSeed: 0,
+    });
     expect(data.evalSets()[0]!.noise).toBe('awgn σ=15');
     const b = await data.nextArrays(2);
     expect(b.shape).toEqual([2, 16, 16, 3]);
     data.close?.();
+  });
+
+  it('multi-scale training adds resized copies, dropping those smaller than a patch', async () => {
+    const one = makeRegistry().create('dataset', 'folder-denoise', {
+      ...options,
+      seed: 4,
+    }) as DenoisingData;
+    const multi = makeRegistry().create('dataset', 'folder-denoise', {
+      ...options,
+      seed: 4,
+      scales: [1, 0.6, 0.1],
+    }) as DenoisingData;
+    const [a, b] = await Promise.all([firstBatches(one, [8]), firstBatches(multi, [8])]);
+    expect(b![0]!.shape).toEqual([8, 16, 16, 1]);
+    expect(bytes(a![0]!.target).equals(bytes(b![0]!.target))).toBe(false);
   });
 
   it('errors: unknown source, patch larger than the images, corrupt training file', async () => {

@@ -53,6 +53,8 @@ export interface DenoisingData extends TrainingData {
   readonly noise: NoiseModel;
   readonly testNoise: NoiseModel;
   readonly testSeed: number;
+  /** What a report needs to reproduce the data: sources, sizes, noise and seeds. */
+  readonly summary: DenoisingSummary;
   /** Loads the training images (once) and resolves when they are in memory; rejects if one fails to load. */
   ready(): Promise<void>;
   /** The next batch as arrays; shares the sequence with `nextBatch`. */
@@ -60,7 +62,20 @@ export interface DenoisingData extends TrainingData {
   evalSets(): DenoiseEvalSet[];
 }
 
+export interface DenoisingSummary {
+  train: string;
+  test: { name: string; size: number; location?: string }[];
+  channels: number;
+  patch: number;
+  noise: string;
+  testNoise: string;
+  seed: number;
+  testSeed: number;
+}
+
 export interface DenoisingDataOptions {
+  /** Name of the training source, for the summary. */
+  trainName: string;
   channels: number;
   patch: number;
   /** Makes the training patch sampler; called once, on the first `ready`/`nextBatch`, so evaluation alone never loads training data. */
@@ -141,6 +156,16 @@ export function createDenoisingData(o: DenoisingDataOptions): DenoisingData {
     noise: o.noise,
     testNoise: o.testNoise,
     testSeed: o.testSeed,
+    summary: {
+      train: o.trainName,
+      test: o.tests.map((t) => ({ name: t.name, size: t.size, location: t.location })),
+      channels: o.channels,
+      patch: o.patch,
+      noise: o.noise.label,
+      testNoise: o.testNoise.label,
+      seed: o.seed,
+      testSeed: o.testSeed,
+    },
     ready: load,
     nextArrays: (batchSize) => prefetcher.take(checkBatchSize(batchSize)),
     async nextBatch(batchSize: number): Promise<Batch> {

@@ -1,6 +1,7 @@
 import { definePlugin } from '@spikedistill/core';
 import { z } from 'zod';
 import { toChannels } from '../image/color.js';
+import { resizeImage } from '../image/resize.js';
 import { poolSampler } from '../sampler/patch-sampler.js';
 import { loadAll } from '../sources/image-source.js';
 import { createDenoisingData, type DenoisingData } from './denoising-data.js';
@@ -9,7 +10,7 @@ import { commonDenoiseOptions, resolveNoise, resolveSource, seedFrom, sourceRef 
 /**
  * Denoising from image files: random augmented patches of the training set
  * with fresh noise every batch, and full-size test sets with a fixed,
- * seeded noisy copy. The training images are decoded once, in the background.
+ * seeded noisy copy. The training images are decoded once, on first use.
  */
 export const folderDenoise = definePlugin({
   kind: 'dataset',
@@ -25,6 +26,13 @@ export const folderDenoise = definePlugin({
       .default('auto')
       .describe("1 (gray) or 3 (RGB); 'auto' follows the training images"),
     augment: z.boolean().default(true).describe('Random flips and 90° rotations (8-fold)'),
+    scales: z
+      .array(z.number().positive().max(4))
+      .min(1)
+      .default([1])
+      .describe(
+        'Training images are also used resized by these factors (bicubic); DnCNN uses [1, 0.9, 0.8, 0.7]',
+      ),
     root: z.string().optional().describe('Data root for the presets'),
     cache: z.boolean().default(true).describe('Keep decoded test images between evaluations'),
     ...commonDenoiseOptions,
@@ -39,14 +47,17 @@ export const folderDenoise = definePlugin({
     const testNoise = o.testNoise ? resolveNoise(ctx, o.testNoise, at('testNoise')) : noise;
     const sampler = () =>
       loadAll(train).then((images) => {
-        const pool = poolSampler(
-          images.map((im) => toChannels(im, channels)),
+        const base = images.map((im) => toChannels(im, channels));
+        poolSampler(base, { augment: o.augment }).check(o.patch);
+        // Scaled copies too small for a patch are left out rather than failing.
+        const scaled = o.scales.flatMap((s) => base.map((im) => resizeImage(im, s)));
+        return poolSampler(
+          scaled.filter((im) => im.height >= o.patch && im.width >= o.patch),
           { augment: o.augment },
         );
-        pool.check(o.patch);
-        return pool;
       });
     return createDenoisingData({
+      trainName: train.location ? `${train.name} (${train.location})` : train.name,
       channels,
       patch: o.patch,
       sampler,

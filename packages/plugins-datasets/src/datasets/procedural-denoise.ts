@@ -47,6 +47,7 @@ export const proceduralDenoise = definePlugin({
       seed: o.testSeed,
     });
     return createDenoisingData({
+      trainName: 'procedural dead leaves (generated per patch)',
       channels: o.channels,
       patch: o.patch,
       sampler: async () => proceduralSampler({ ...shapes, channels: o.channels }),

@@ -54,6 +54,21 @@ describe('pool patch sampler', () => {
     expect(corners.has(`0:${9 - 5}:${13 - 5}`) || corners.has('0:4:8')).toBe(true);
   });
 
+  it('draws every patch position equally often, so larger images give more patches', () => {
+    // 10x10 has 36 positions of a 5x5 patch, 30x30 has 676.
+    const sampler = poolSampler([indexImage(10, 10, 0), indexImage(30, 30, 1)], { augment: false });
+    const rng = new Rng(9);
+    const out = new Float32Array(25);
+    let fromSmall = 0;
+    const n = 20_000;
+    for (let i = 0; i < n; i++) {
+      sampler.fill(rng, out, 0, 5);
+      if (out[0]! < 10000) fromSmall++;
+    }
+    const p = 36 / (36 + 676);
+    expect(Math.abs(fromSmall / n - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n));
+  });
+
   it('without augmentation patches are plain crops', () => {
     const sampler = poolSampler([indexImage(6, 6, 0)], { augment: false });
     const out = new Float32Array(9);

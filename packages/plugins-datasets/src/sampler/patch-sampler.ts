@@ -15,9 +15,10 @@ export interface PoolSamplerOptions {
 }
 
 /**
- * Random crops of random images from an in-memory pool: the image is drawn
- * uniformly, then a top-left corner uniformly among those that keep the
- * crop inside the image (no padding, so every patch is real data).
+ * Random crops from an in-memory pool: every patch position of every image
+ * is equally likely (an image is drawn with probability proportional to its
+ * number of positions, then a corner uniformly), and crops stay inside the
+ * image (no padding, so every patch is real data).
  */
 export function poolSampler(
   images: readonly Image[],
@@ -29,6 +30,32 @@ export function poolSampler(
     throw new DatasetError('The training pool is empty: no images to sample patches from.');
   const channels = images[0]!.channels;
   const strides = new Map<string, ReturnType<typeof dihedralStrides>>();
+  const cumulative = new Map<number, Float64Array>();
+  const positionsUpTo = (patch: number) => {
+    let c = cumulative.get(patch);
+    if (!c) {
+      c = new Float64Array(images.length);
+      let total = 0;
+      images.forEach((im, i) => {
+        total += Math.max(0, im.height - patch + 1) * Math.max(0, im.width - patch + 1);
+        c![i] = total;
+      });
+      cumulative.set(patch, c);
+    }
+    return c;
+  };
+  const pick = (rng: Rng, patch: number) => {
+    const c = positionsUpTo(patch);
+    const target = rng.uniform() * c[c.length - 1]!;
+    let lo = 0;
+    let hi = c.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (c[mid]! > target) hi = mid;
+      else lo = mid + 1;
+    }
+    return images[lo]!;
+  };
   const stridesOf = (k: number, patch: number, image: Image) => {
     const key = `${k}:${patch}:${image.width}`;
     let s = strides.get(key);
@@ -50,7 +77,7 @@ export function poolSampler(
       }
     },
     fill(rng, out, offset, patch) {
-      const image = images[rng.int(0, images.length)]!;
+      const image = pick(rng, patch);
       const top = rng.int(0, image.height - patch + 1);
       const left = rng.int(0, image.width - patch + 1);
       const k = options.augment ? rng.int(0, DIHEDRAL_COUNT) : 0;
