@@ -1,7 +1,7 @@
 import { createRegistry, corePackage, selectBackend, tf } from '@spikedistill/core';
 import { conformance } from '@spikedistill/core/testing';
 import { describe, expect, it } from 'vitest';
-import { packageName, register } from './index.js';
+import { packageName, register, wasmTrainPackage } from './index.js';
 import { trainingKernels } from './kernels/register-all.js';
 
 const makeRegistry = () =>
@@ -46,5 +46,24 @@ describe('wasm backend plugin', () => {
     // Every tap of a 3×3 'same' conv over a 4×4 image of ones sees 9, 12 or 16 pixels.
     expect(Array.from(g.dataSync()).slice(0, 2)).toEqual([9, 9]);
     g.dispose();
+  });
+
+  it('runs the README example (adam through a conv on wasm)', async () => {
+    const registry = createRegistry({ packages: [corePackage, wasmTrainPackage] });
+    await selectBackend(registry, 'wasm');
+    const x = tf.randomNormal([2, 8, 8, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const w = tf.variable(tf.randomNormal([3, 3, 1, 4], 0, 0.1, 'float32', 2));
+    const loss = () =>
+      tf
+        .conv2d(x, w as tf.Tensor4D, 1, 'same')
+        .square()
+        .mean() as tf.Scalar;
+    const optimizer = tf.train.adam(1e-2);
+    const value = () => tf.tidy(() => loss().dataSync()[0]!);
+    const first = value();
+    for (let i = 0; i < 5; i++) optimizer.minimize(loss);
+    expect(value()).toBeLessThan(first);
+    tf.dispose([x, w]);
+    optimizer.dispose();
   });
 });

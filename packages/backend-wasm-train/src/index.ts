@@ -1,4 +1,4 @@
-import type { Registry } from '@spikedistill/core';
+import type { PluginPackage, Registry } from '@spikedistill/core';
 import { wasmTrainBackend } from './backend.js';
 
 export const packageName = '@spikedistill/backend-wasm-train';
@@ -18,6 +18,9 @@ export function register(registry: Registry): void {
     },
   });
 }
+
+/** For `createRegistry({ packages: [corePackage, wasmTrainPackage] })`. */
+export const wasmTrainPackage: PluginPackage = { name: packageName, register };
 
 // --- fused spiking neurons, threads (src/fused, src/parallel) ---------------
 import { registerFusedKernels } from './fused/register-fused.js';

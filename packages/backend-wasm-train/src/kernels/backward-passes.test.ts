@@ -11,7 +11,7 @@ import {
  * The backward passes of the layers the project's conv nets use, end to end
  * on wasm (whichever kernels they reach, ours or tfjs-wasm's), against cpu.
  */
-const layers: Record<string, () => tf.Tensor[]> = {
+const layers: Record<string, () => tf.Tensor | tf.Tensor[]> = {
   'conv + batch norm + relu': () =>
     tf.grads((x, w, g, b) => {
       const z = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same');
