@@ -54,6 +54,17 @@ describe('spikedistill CLI', () => {
     expect(energy).toContain('mac-ac-45nm: eMac=4.6 pJ, eAc=0.9 pJ');
   });
 
+  it('demo trains teacher and students, and reports scores, energy and a picture', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sd-demo-'));
+    const text = (await run(['demo', '--steps', '2', '--out', out])).join('\n');
+    expect(text).toMatch(/^backend: /);
+    for (const row of ['teacher', 'student (none)', 'student (hint)'])
+      expect(text).toContain(`│ ${row}`);
+    expect(text).toMatch(/student spiking-unet\s+mac-ac-45nm\s+[\d,]+\s+0\.\d{3}/);
+    expect(existsSync(join(out, 'samples.png'))).toBe(true);
+    expect(existsSync(join(out, 'demo.json'))).toBe(true);
+  });
+
   it('check reports an unknown plugin with its config path and exit code 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sd-cli-'));
     const file = join(dir, 'e.yaml');

@@ -38,7 +38,7 @@ describe('backend selection', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(selected.reason).toContain('phantom: phantom-lib is not installed');
     expect(selected.reason).toMatch(
-      /tensorflow: @tensorflow\/tfjs-node(-gpu)? is (not installed|installed but did not load)/,
+      /tensorflow: @tensorflow\/tfjs-node(-gpu)? is (not installed|installed but its native addon was not built|installed but did not load)/,
     );
     expect(logs.join('\n')).toMatch(/^backend: wasm \(auto: best available/);
   });

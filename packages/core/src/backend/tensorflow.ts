@@ -14,19 +14,30 @@ const installHint = (pkg: string) =>
 
 /** Whether `pkg` can be imported here, and if not, why (missing vs. broken native addon). */
 export async function probePackage(pkg: string): Promise<Availability> {
+  // A failed load of one tfjs-node package leaves its kernels registered, so
+  // the next one warns once per kernel; those warnings say nothing useful.
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!/is already registered/.test(String(args[0]))) warn(...args);
+  };
   try {
     await import(pkg);
     return { available: true, detail: pkg };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const missing = /Cannot find (package|module)/.test(message) && message.includes(pkg);
+    const addon = /native addon/.test(message);
     return {
       available: false,
       reason: missing
         ? `${pkg} is not installed`
-        : `${pkg} is installed but did not load (its native addon is missing or broken: ${message.split('\n')[0]})`,
+        : addon
+          ? `${pkg} is installed but its native addon was not built (its install script did not run)`
+          : `${pkg} is installed but did not load (${message.split('\n')[0]})`,
       install: installHint(pkg),
     };
+  } finally {
+    console.warn = warn;
   }
 }
 

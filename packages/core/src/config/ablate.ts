@@ -29,8 +29,16 @@ export function expandAblation(config: ExperimentConfig): AblationVariant[] {
     for (const [path, value] of Object.entries(values)) data = setPath(data, path, value);
     const label =
       Object.entries(values)
-        .map(([p, v]) => `${p}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .map(([p, v]) => `${p}=${labelOf(v)}`)
         .join(',') || 'base';
     return { label, values, config: parseExperimentConfig(data, `ablation variant ${label}`) };
   });
+}
+
+/** A short label for a swept value: a plugin reference is named by its `name`. */
+function labelOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && 'name' in value && typeof value.name === 'string')
+    return value.name;
+  return JSON.stringify(value);
 }

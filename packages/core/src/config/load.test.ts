@@ -119,4 +119,13 @@ describe('experiment config loading', () => {
     expect(variants[2]?.config.student.options?.timesteps).toBe(1);
     expect(variants[0]?.config.ablate).toBeUndefined();
   });
+
+  it('labels swept plugin references by their name', () => {
+    const config = loadExperimentConfig(tempFile('e.yaml', yamlText), [
+      'ablate={strategy: [{name: none}, {name: hint, options: {weight: 1}}]}',
+    ]);
+    const variants = expandAblation(config);
+    expect(variants.map((v) => v.label)).toEqual(['strategy=none', 'strategy=hint']);
+    expect(variants[1]?.config.strategy).toEqual({ name: 'hint', options: { weight: 1 } });
+  });
 });
