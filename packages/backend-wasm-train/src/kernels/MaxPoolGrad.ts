@@ -47,14 +47,23 @@ export function maxPoolGrad(args: {
         const w0 = ow * strideWidth - left;
         const wStart = Math.max(0, w0);
         const wEnd = Math.min(inWidth, w0 + filterWidth);
-        best.fill(Number.NEGATIVE_INFINITY);
-        where.fill(-1);
+        if (hStart >= hEnd || wStart >= wEnd) {
+          gi += c; // a window entirely in the padding has no input to route to
+          continue;
+        }
+        // Seed with the window's first pixel, then keep strictly greater values:
+        // the first maximum in row-major order wins, as on cpu.
+        const first = batchBase + (hStart * inWidth + wStart) * c;
+        for (let ch = 0; ch < c; ch++) {
+          best[ch] = x[first + ch]!;
+          where[ch] = first + ch;
+        }
         for (let h = hStart; h < hEnd; h++) {
-          for (let w = wStart; w < wEnd; w++) {
+          for (let w = h === hStart ? wStart + 1 : wStart; w < wEnd; w++) {
             const base = batchBase + (h * inWidth + w) * c;
             for (let ch = 0; ch < c; ch++) {
               const v = x[base + ch]!;
-              if (v > best[ch]! || where[ch] === -1) {
+              if (v > best[ch]!) {
                 best[ch] = v;
                 where[ch] = base + ch;
               }
@@ -63,7 +72,7 @@ export function maxPoolGrad(args: {
         }
         for (let ch = 0; ch < c; ch++, gi++) {
           const at = where[ch]!;
-          if (at >= 0) dx[at] = dx[at]! + g[gi]!;
+          dx[at] = dx[at]! + g[gi]!;
         }
       }
     }
