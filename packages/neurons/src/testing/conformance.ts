@@ -60,19 +60,29 @@ export const neuronChecks: readonly ConformanceCheck[] = [
     name: 'resetState() restores the initial state',
     run: ({ instance }) => {
       const factory = factoryOf(instance);
-      const neuron = factory.create();
       const x = drive(factory.threshold);
+      const x0 = tf.tidy(() => tf.unstack(x)[0]!);
+      // What a brand-new layer does on its first step…
+      const fresh = factory.create();
+      tf.dispose(fresh.step(x0));
+      const freshState = stateValues(fresh);
+      fresh.dispose();
+      // …a used layer must do again after resetState().
+      const neuron = factory.create();
       const first = neuron.forward(x);
-      // Carrying on from the old state must differ from a fresh start somewhere,
-      // and a reset must give the fresh start back exactly.
-      const carried = neuron.forward(x);
+      tf.dispose(neuron.forward(x));
       neuron.resetState();
       expect(neuron.currentState()).toBeUndefined();
       expect(neuron.timestep).toBe(0);
+      tf.dispose(neuron.step(x0));
+      const afterReset = stateValues(neuron);
+      for (const [k, v] of Object.entries(freshState)) {
+        expect(afterReset[k], `state '${k}' after a reset`).toEqual(v);
+      }
+      neuron.resetState();
       const again = neuron.forward(x);
       expect([...again.dataSync()]).toEqual([...first.dataSync()]);
-      expect(carried.shape).toEqual(first.shape);
-      tf.dispose([x, first, carried, again]);
+      tf.dispose([x, x0, first, again]);
       neuron.dispose();
     },
   },
