@@ -72,6 +72,17 @@ describe('readImage / writePng', () => {
     ]);
   });
 
+  for (const littleEndian of [true, false]) {
+    it(`reads a 16-bit gray TIFF (${littleEndian ? 'II' : 'MM'} byte order)`, () => {
+      const values = [0, 1, 256, 32768, 65535, 12345];
+      const path = join(dir, `gray16-${littleEndian}.tif`);
+      writeFileSync(path, tiff16(values, 3, 2, littleEndian));
+      const image = readImageSync(path);
+      expect([image.height, image.width, image.channels]).toEqual([2, 3, 1]);
+      expect(Array.from(image.data, (v) => Math.round(v * 65535))).toEqual(values);
+    });
+  }
+
   function writeTemp(bytes: Uint8Array): string {
     const path = join(dir, `tmp-${Math.random().toString(36).slice(2)}.png`);
     writeFileSync(path, bytes);
@@ -115,3 +126,38 @@ describe('readImage / writePng', () => {
     });
   });
 });
+
+/** A minimal uncompressed 16-bit gray TIFF, written field by field (no library writes one). */
+function tiff16(values: number[], width: number, height: number, le: boolean): Uint8Array {
+  const entries: [number, number, number][] = [
+    [256, 3, width],
+    [257, 3, height],
+    [258, 3, 16],
+    [259, 3, 1],
+    [262, 3, 1],
+    [273, 4, 0],
+    [277, 3, 1],
+    [278, 3, height],
+    [279, 4, values.length * 2],
+  ];
+  const dataAt = 8 + 2 + entries.length * 12 + 4;
+  const buf = new Uint8Array(dataAt + values.length * 2);
+  const view = new DataView(buf.buffer);
+  buf.set(le ? [0x49, 0x49] : [0x4d, 0x4d]);
+  view.setUint16(2, 42, le);
+  view.setUint32(4, 8, le);
+  view.setUint16(8, entries.length, le);
+  entries.forEach(([tag, type, value], i) => {
+    const at = 10 + i * 12;
+    view.setUint16(at, tag, le);
+    view.setUint16(at + 2, type, le);
+    view.setUint32(at + 4, 1, le);
+    const v = tag === 273 ? dataAt : value;
+    if (type === 3) view.setUint16(at + 8, v, le);
+    else view.setUint32(at + 8, v, le);
+  });
+  values.forEach((v, i) => {
+    view.setUint16(dataAt + 2 * i, v, le);
+  });
+  return buf;
+}

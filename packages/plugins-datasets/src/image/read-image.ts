@@ -115,10 +115,8 @@ function decodeTiffBytes(bytes: Uint8Array, path: string): Image {
   const direct =
     (bits === 8 || bits === 16) && planar === 1 && (photometric === 1 || photometric === 2);
   if (direct && ifd.data.length >= width * height * spp * (bits / 8)) {
-    const samples =
-      bits === 8
-        ? ifd.data
-        : readUint16(ifd.data, width * height * spp, (ifd as { isLE?: boolean }).isLE ?? true);
+    // UTIF swaps 16-bit big-endian samples to little-endian while decoding.
+    const samples = bits === 8 ? ifd.data : readUint16(ifd.data, width * height * spp, true);
     const keep = photometric === 1 ? 1 : 3;
     return fromSamples(samples, height, width, spp, keep, 2 ** bits - 1, path);
   }
