@@ -48,6 +48,35 @@ describe('readImage / writePng', () => {
     expect(gray.data[1]).toBeCloseTo(0.587043074451121, 6);
   });
 
+  it('unpacks 1, 2 and 4-bit gray and expands palettes', () => {
+    const cases = [
+      { depth: 1 as const, bytes: [0b10110000], want: [1, 0, 1] },
+      { depth: 2 as const, bytes: [0b10110000], want: [2 / 3, 1, 0] },
+      { depth: 4 as const, bytes: [0xa3, 0xf0], want: [10 / 15, 3 / 15, 1] },
+    ];
+    for (const { depth, bytes, want } of cases) {
+      const png = encode({ width: 3, height: 1, data: new Uint8Array(bytes), depth, channels: 1 });
+      const image = readImageSync(writeTemp(png));
+      expect(image.channels).toBe(1);
+      want.forEach((v, i) => {
+        expect(image.data[i], `depth ${depth}, pixel ${i}`).toBeCloseTo(v, 6);
+      });
+    }
+    const indexed = encode({
+      width: 2,
+      height: 1,
+      data: new Uint8Array([0, 1]),
+      depth: 8,
+      channels: 1,
+      palette: [
+        [255, 0, 0],
+        [0, 0, 255],
+      ],
+    });
+    const rgb = readImageSync(writeTemp(indexed));
+    expect([rgb.channels, ...rgb.data]).toEqual([3, 1, 0, 0, 0, 0, 1]);
+  });
+
   it('clips and rounds when writing', () => {
     const bytes = encodePng({
       data: new Float32Array([-0.5, 0.5, 2]),
