@@ -7,8 +7,10 @@ import { depthToSpaceConfig } from './DepthToSpace.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
+import { meanConfig } from './Mean.js';
 import { sliceConfig } from './Slice.js';
 import { splitVConfig } from './SplitV.js';
+import { sumConfig } from './Sum.js';
 import { tileConfig } from './Tile.js';
 import { unpackConfig } from './Unpack.js';
 import { unsortedSegmentSumConfig } from './UnsortedSegmentSum.js';
@@ -23,8 +25,10 @@ export const trainingKernels: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   maxPoolGradConfig,
+  meanConfig,
   sliceConfig,
   splitVConfig,
+  sumConfig,
   tileConfig,
   unpackConfig,
   unsortedSegmentSumConfig,
