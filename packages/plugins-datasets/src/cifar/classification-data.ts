@@ -33,6 +33,7 @@ export interface ClassificationData extends TrainingData {
   nextArrays(batchSize: number): Promise<LabeledBatch>;
   /** The test set as arrays, in batches of `batchSize`, in file order. */
   testBatches(batchSize?: number): AsyncIterable<Omit<LabeledBatch, 'index'>>;
+  close(): void;
 }
 
 export interface ClassificationDataOptions {

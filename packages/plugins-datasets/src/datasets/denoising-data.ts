@@ -60,6 +60,7 @@ export interface DenoisingData extends TrainingData {
   /** The next batch as arrays; shares the sequence with `nextBatch`. */
   nextArrays(batchSize: number): Promise<PatchBatch>;
   evalSets(): DenoiseEvalSet[];
+  close(): void;
 }
 
 export interface DenoisingSummary {
