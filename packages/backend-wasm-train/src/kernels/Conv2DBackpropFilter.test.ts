@@ -28,6 +28,22 @@ const cases: { x: number[]; f: [number, number, number, number]; s: number; pad:
     ],
   },
   { x: [2, 12, 12, 8], f: [1, 1, 8, 12], s: 2, pad: 'valid' },
+  // Stride 1 with both sides wider than 4 channels: the per-image GEMM path.
+  { x: [2, 9, 8, 6], f: [3, 3, 6, 7], s: 1, pad: 'same' },
+  { x: [1, 7, 10, 5], f: [3, 3, 5, 9], s: 1, pad: 'valid' },
+  // Stride 1, thin output: the transposed im2col path.
+  { x: [2, 8, 9, 6], f: [3, 3, 6, 1], s: 1, pad: 'same' },
+  {
+    x: [2, 7, 6, 7],
+    f: [5, 3, 7, 3],
+    s: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  },
 ];
 
 describe('Conv2DBackpropFilter on wasm', () => {
@@ -56,22 +72,44 @@ describe('Conv2DBackpropFilter on wasm', () => {
   it('supports dilations (an extension: tfjs gradients reject dilated conv2d)', async () => {
     // cpu's kernel ignores dilations; a dilated filter's gradient is the
     // undilated gradient of the wider filter, taken at the dilated taps.
-    const f: [number, number, number, number] = [3, 2, 3, 4];
-    const wide: [number, number, number, number] = [5, 3, 3, 4];
-    await expectSameOnCpuAndWasm(() => {
-      const x = randn([2, 9, 8, 3], 1);
-      const dy = randn([2, 9, 8, 4], 2);
-      const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC' };
-      if (tf.getBackend() === 'wasm') {
-        return kernel(
-          'Conv2DBackpropFilter',
-          { x, dy },
-          { ...attrs, dilations: 2, filterShape: f },
-        );
-      }
-      const dW = kernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: wide });
-      return tf.stridedSlice(dW, [0, 0, 0, 0], wide, [2, 2, 1, 1]);
-    });
+    for (const [f, wide] of [
+      [
+        [3, 2, 3, 4],
+        [5, 3, 3, 4],
+      ],
+      [
+        [3, 3, 6, 5],
+        [5, 5, 6, 5],
+      ],
+      [
+        [2, 3, 7, 2],
+        [3, 5, 7, 2],
+      ],
+      [
+        [3, 3, 1, 4],
+        [5, 5, 1, 4],
+      ],
+      [
+        [2, 2, 5, 1],
+        [3, 3, 5, 1],
+      ],
+    ] as [number, number, number, number][][]) {
+      const shape = f!;
+      await expectSameOnCpuAndWasm(() => {
+        const x = randn([2, 9, 8, shape[2]], 1);
+        const dy = randn([2, 9, 8, shape[3]], 2);
+        const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC' };
+        if (tf.getBackend() === 'wasm') {
+          return kernel(
+            'Conv2DBackpropFilter',
+            { x, dy },
+            { ...attrs, dilations: 2, filterShape: shape },
+          );
+        }
+        const dW = kernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: wide });
+        return tf.stridedSlice(dW, [0, 0, 0, 0], wide!, [2, 2, 1, 1]);
+      });
+    }
   });
 
   it('gives conv2d filter gradients that match finite differences', () => {

@@ -5,6 +5,7 @@ import type {
   KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { thinFilterGrad } from './thin-filter-grad.js';
 import {
   alias,
   disposeAll,
@@ -61,6 +62,14 @@ export function conv2DBackpropFilter(args: {
   const right = (fw - 1) * dw + (wo - 1) * sw + 1 - left - usedW;
 
   if (sh === 1 && sw === 1) {
+    const thin = thinFilterGrad(
+      backend,
+      x,
+      dy,
+      { n, h, w, ho, wo, pad: info.padInfo, dilation: [dh, dw] },
+      [fh, fw, ci, co],
+    );
+    if (thin) return thin;
     return filterGradStride1(backend, x, dy, info.padInfo, [fh, fw, ci, co], [dh, dw]);
   }
   // Strided layers: a space-to-depth rewrite onto the GEMM path measured no
