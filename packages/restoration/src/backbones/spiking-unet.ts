@@ -102,8 +102,8 @@ export class SpikingUNet extends SpikingStudent {
     const e1 = record('enc1', this.enc1.forward(this.encode(x)));
     const e2 = record('enc2', this.enc2.forward(e1));
     const lat = record('latent', this.latent.forward(e2));
-    const d2 = record('dec2', this.dec2.forward(tf.concat([up(lat), e2], -1)));
-    const d1 = record('dec1', this.dec1.forward(tf.concat([up(d2), e1], -1)));
+    const d2 = record('dec2', this.dec2.forward([up(lat), e2]));
+    const d1 = record('dec1', this.dec1.forward([up(d2), e1]));
     const out = this.head.forward(this.meanOverTime(d1));
     return this.options.residual ? tf.add(x, out) : out;
   }

@@ -1,4 +1,4 @@
-import { tf } from '@spikedistill/core';
+import { activateWasm, tf } from '@spikedistill/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conv2dFast, conv2dFilterGrad, convTranspose2x2Fast } from './conv-filter-grad.js';
 
@@ -65,6 +65,45 @@ describe('own filter gradients agree with tfjs kernels', () => {
       )([x, wt]);
       expect(maxDiff(own[0]!, ref[0]!)).toBeLessThan(1e-4);
       expect(maxDiff(own[1]!, ref[1]!)).toBeLessThan(1e-4);
+    });
+  });
+
+  it('gives the same gradients on wasm (where plain tfjs has no filter-gradient kernel)', async () => {
+    const cases: Array<[number, number, 'same' | 'valid' | number]> = [
+      [3, 1, 'same'],
+      [2, 2, 'valid'],
+      [3, 2, 1],
+    ];
+    const run = () =>
+      cases.map(([k, stride, pad]) =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(
+            Float32Array.from({ length: 2 * 8 * 8 * 3 }, (_, i) => Math.sin(i)),
+            [2, 8, 8, 3],
+          );
+          const wt = tf.tensor4d(
+            Float32Array.from({ length: k * k * 12 }, (_, i) => Math.cos(i)),
+            [k, k, 3, 4],
+          );
+          const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+            tf.sum(tf.square(conv2dFast(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad))),
+          )([x, wt]);
+          return [Array.from(dx!.dataSync()), Array.from(dw!.dataSync())];
+        }),
+      );
+    await tf.setBackend('cpu');
+    const onCpu = run();
+    await activateWasm();
+    const onWasm = run();
+    await tf.setBackend('cpu');
+    onCpu.forEach(([dx, dw], i) => {
+      const [wdx, wdw] = onWasm[i]!;
+      dx!.forEach((v, j) => {
+        expect(wdx![j]).toBeCloseTo(v, 2);
+      });
+      dw!.forEach((v, j) => {
+        expect(wdw![j]).toBeCloseTo(v, 2);
+      });
     });
   });
 });

@@ -44,18 +44,41 @@ export function conv2dFilterGrad(
     // Only the rows/cols the forward pass reached: (out−1)·stride + k.
     const needH = (ho - 1) * stride + k;
     const needW = (wo - 1) * stride + k;
-    let xp: tf.Tensor4D = tf.pad(x, [
-      [0, 0],
-      [top, Math.max(needH - h - top, 0)],
-      [left, Math.max(needW - w - left, 0)],
-      [0, 0],
-    ]);
-    if (xp.shape[1] !== needH || xp.shape[2] !== needW) {
-      xp = tf.slice(xp, [0, 0, 0, 0], [-1, needH, needW, -1]);
-    }
-    const input = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D;
+    const bottom = needH - h - top;
+    const right = needW - w - left;
     const filter = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
-    const g = tf.conv2d(input, filter, 1, 'valid', 'NHWC', stride);
+    let g: tf.Tensor4D;
+    if (bottom >= 0 && right >= 0) {
+      // The padding goes into the conv itself: no padded copy of x.
+      const input = tf.transpose(x, [3, 1, 2, 0]) as tf.Tensor4D;
+      const padding: [[number, number], [number, number], [number, number], [number, number]] = [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ];
+      g = tf.conv2d(input, filter, 1, padding, 'NHWC', stride);
+    } else {
+      // Rows/cols the forward pass never reached are cut off first.
+      const xp = tf.slice(
+        tf.pad(x, [
+          [0, 0],
+          [top, Math.max(bottom, 0)],
+          [left, Math.max(right, 0)],
+          [0, 0],
+        ]),
+        [0, 0, 0, 0],
+        [-1, needH, needW, -1],
+      );
+      g = tf.conv2d(
+        tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D,
+        filter,
+        1,
+        'valid',
+        'NHWC',
+        stride,
+      );
+    }
     return tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D;
   });
 }

@@ -50,12 +50,21 @@ export class SpikingConv extends Module {
     this.neuron = this.child('neuron', neuron.create());
   }
 
-  forward(x: tf.Tensor): BlockOutput {
-    if (x.rank !== 5 || x.shape[4] !== this.inChannels) {
-      throw new ShapeError('SpikingConv', `[T, N, H, W, ${this.inChannels}]`, x.shape);
+  /** `x` [T, N, H, W, C], or several such whose channels together make C (a skip concatenation). */
+  forward(x: tf.Tensor | readonly tf.Tensor[]): BlockOutput {
+    const xs = Array.isArray(x) ? x : [x as tf.Tensor];
+    const channels = xs.reduce((n, xi) => n + (xi.shape[4] ?? 0), 0);
+    if (xs.some((xi) => xi.rank !== 5) || channels !== this.inChannels) {
+      throw new ShapeError(
+        'SpikingConv',
+        `[T, N, H, W, ${this.inChannels}]`,
+        xs.length === 1 ? xs[0]!.shape : [...xs[0]!.shape.slice(0, 4), channels],
+      );
     }
-    const t = x.shape[0]!;
-    let y = this.conv.forward(seqToBatch(x) as tf.Tensor4D) as tf.Tensor;
+    const t = xs[0]!.shape[0]!;
+    const merged = xs.map((xi) => seqToBatch(xi) as tf.Tensor4D);
+    let y: tf.Tensor =
+      merged.length === 1 ? this.conv.forward(merged[0]!) : this.conv.forwardConcat(merged);
     if (this.norm) y = this.norm.forward(y);
     const current = batchToSeq(y, t);
     return { spikes: this.neuron.forward(current), current };
@@ -63,16 +72,11 @@ export class SpikingConv extends Module {
 }
 
 /**
- * Nearest-neighbour ×2 upsampling of [B, H, W, C] by concatenation and
- * reshape: differentiable on every backend, at rank 4 (tfjs has no
- * gradient for rank-6 tiles, and resize gradients are missing on some).
+ * Nearest-neighbour ×2 upsampling of [B, H, W, C]: each pixel becomes a
+ * 2×2 block (source index ⌊i/2⌋; cpu and wasm have the kernel and its
+ * gradient).
  */
 export function upsample2(x: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [b, h, w, c] = x.shape;
-    // [B, H, W, 2C] → [B, H, 2W, C]: each pixel twice along W.
-    const wide = tf.reshape(tf.concat([x, x], 3), [b, h, 2 * w, c]);
-    // [B, H, 2·2W, C] → [B, 2H, 2W, C]: each row twice.
-    return tf.reshape(tf.concat([wide, wide], 2), [b, 2 * h, 2 * w, c]);
-  });
+  const [, h, w] = x.shape;
+  return tf.image.resizeNearestNeighbor(x, [2 * h, 2 * w], false, false);
 }
