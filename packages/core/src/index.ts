@@ -84,7 +84,7 @@ export {
   type RunOptions,
   runExperiment,
 } from './train/experiment.js';
-export { padToMultiple } from './train/pad.js';
+export { type Padded, padToMultiple } from './train/pad.js';
 export { combineLosses, composeTaskLoss } from './train/task-loss.js';
 export {
   type TrainerOptions,

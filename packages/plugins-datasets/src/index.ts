@@ -90,7 +90,8 @@ export {
 } from './sampler/dihedral.js';
 export { type PatchSampler, poolSampler } from './sampler/patch-sampler.js';
 export { Prefetcher } from './sampler/prefetcher.js';
-export { cropImage, type Padded, padToMultiple, reflectPadImage, roundUp } from './eval/pad.js';
+export { cropImage, reflectPadImage, roundUp } from './eval/pad.js';
+// Padding tensors for evaluation lives in core: `padToMultiple`.
 export {
   createDenoisingData,
   type DenoiseEvalSet,

@@ -12,7 +12,8 @@ export interface Batch {
 export interface EvalItem {
   name: string;
   input: tf.Tensor4D;
-  target: tf.Tensor4D;
+  /** Clean image [1, H, W, C], or int32 labels [N] for classification. */
+  target: tf.Tensor;
 }
 
 export interface EvalSet {

@@ -1,28 +1,47 @@
+import { ShapeError } from '../errors.js';
 import { tf } from '../tf.js';
 
+const roundUp = (n: number, multiple: number) => Math.ceil(n / multiple) * multiple;
+
+export interface Padded {
+  /** The padded batch; the caller disposes it. */
+  padded: tf.Tensor4D;
+  /** Crops a model output of the padded size back to the original size (a new tensor). */
+  crop(y: tf.Tensor4D): tf.Tensor4D;
+}
+
 /**
- * Reflect-pads an [N, H, W, C] image at the bottom/right so H and W are
- * multiples of `multiple` (for models that halve the size k times); returns
- * the padded image and a function that crops a result back.
+ * Reflect-pads a [N, H, W, C] batch at the bottom and right so H and W are
+ * multiples of `multiple`; `crop` restores the original size. The pad must
+ * be smaller than the image side (tf.mirrorPad's limit): pad images smaller
+ * than `multiple` with `reflectPadImage` instead.
  */
-export function padToMultiple(
-  x: tf.Tensor4D,
-  multiple: number,
-): { padded: tf.Tensor4D; crop: (y: tf.Tensor4D) => tf.Tensor4D } {
-  const [, h, w] = x.shape;
-  const ph = (multiple - (h % multiple)) % multiple;
-  const pw = (multiple - (w % multiple)) % multiple;
-  if (ph === 0 && pw === 0) return { padded: x, crop: (y) => y };
-  // mirrorPad 'reflect' needs the pad to be smaller than the size.
-  const padded = tf.mirrorPad(
-    x,
-    [
-      [0, 0],
-      [0, ph],
-      [0, pw],
-      [0, 0],
-    ],
-    ph < h && pw < w ? 'reflect' : 'symmetric',
-  );
-  return { padded, crop: (y) => tf.slice(y, [0, 0, 0, 0], [y.shape[0], h, w, y.shape[3]]) };
+export function padToMultiple(x: tf.Tensor4D, multiple: number): Padded {
+  const [n, h, w, c] = x.shape;
+  const ph = roundUp(h, multiple) - h;
+  const pw = roundUp(w, multiple) - w;
+  if (ph >= h || pw >= w) {
+    throw new ShapeError(
+      'padToMultiple',
+      `[N, H, W, C] with H and W above ${Math.max(ph, pw)} to reflect-pad to a multiple of ${multiple}`,
+      x.shape,
+    );
+  }
+  const padded =
+    ph === 0 && pw === 0
+      ? x.clone()
+      : tf.mirrorPad(
+          x,
+          [
+            [0, 0],
+            [0, ph],
+            [0, pw],
+            [0, 0],
+          ],
+          'reflect',
+        );
+  return {
+    padded,
+    crop: (y) => tf.slice(y, [0, 0, 0, 0], [n, h, w, y.shape[3] ?? c]),
+  };
 }

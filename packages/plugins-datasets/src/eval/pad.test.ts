@@ -1,8 +1,8 @@
-import { tf } from '@spikedistill/core';
+import { padToMultiple, tf } from '@spikedistill/core';
 import { expectNoLeaks } from '@spikedistill/core/testing';
 import { describe, expect, it } from 'vitest';
 import { randomImage } from '../testing/fixtures.js';
-import { cropImage, padToMultiple, reflectPadImage, roundUp } from './pad.js';
+import { cropImage, reflectPadImage, roundUp } from './pad.js';
 
 describe('reflect padding', () => {
   it('pads [1, 2, 3] to 8 by reflection without repeating the edge', () => {
