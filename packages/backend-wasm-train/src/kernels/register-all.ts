@@ -6,6 +6,7 @@ import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { depthToSpaceConfig } from './DepthToSpace.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
+import { identityConfig } from './Identity.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { meanConfig } from './Mean.js';
 import { sliceConfig } from './Slice.js';
@@ -24,6 +25,7 @@ export const trainingKernels: readonly KernelConfig[] = [
   depthToSpaceConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
+  identityConfig,
   maxPoolGradConfig,
   meanConfig,
   sliceConfig,
