@@ -8,7 +8,8 @@ import {
   type TapInfo,
   tf,
 } from '@spikedistill/core';
-import { defaultTorchName, type TorchNamed } from '../io/torch.js';
+import type { TensorLike } from '../io/safetensors.js';
+import { applyTorchWeights, defaultTorchName, type TorchNamed } from '../io/torch.js';
 
 /** Hands a feature map to the recorder; only requested taps are kept. */
 export type TapSink = (name: string, value: tf.Tensor) => void;
@@ -39,6 +40,15 @@ export abstract class BackboneModule extends Module implements Backbone, TorchNa
    */
   torchName(name: string): string {
     return defaultTorchName(name);
+  }
+
+  /**
+   * Loads a PyTorch state_dict (names through `torchName`, layouts
+   * converted); core's `loadBackboneWeights` calls this for files that do
+   * not use this model's own names.
+   */
+  importWeights(tensors: ReadonlyMap<string, TensorLike>, source: string): void {
+    applyTorchWeights(this, tensors, source);
   }
 
   /** The model itself: input to output, calling `tap` at every named feature. */

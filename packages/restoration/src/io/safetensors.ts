@@ -24,6 +24,13 @@ export interface StoredTensor {
   data: Float32Array;
 }
 
+/** Any decoded tensor: ours, or core's RawTensor. */
+export interface TensorLike {
+  dtype: string;
+  shape: readonly number[];
+  data: Float32Array | Int32Array;
+}
+
 export interface SafetensorsFile {
   tensors: Map<string, StoredTensor>;
   metadata: Record<string, string>;

@@ -81,7 +81,7 @@ function fromNhwc(t: tf.Tensor): Chw {
 function file(
   entries: Array<[string, number[], number[]]>,
   ints: Array<[string, number[]]> = [],
-): SafetensorsFile {
+): SafetensorsFile['tensors'] {
   return decodeSafetensors(
     encodeSafetensors([
       ...entries.map(([n, shape, data]) => [n, { shape, data: Float32Array.from(data) }] as const),
@@ -91,7 +91,7 @@ function file(
       ),
     ]),
     'torch.safetensors',
-  );
+  ).tensors;
 }
 
 describe('PyTorch state_dict import', () => {
@@ -225,6 +225,37 @@ describe('PyTorch state_dict import', () => {
     expect(() =>
       applyTorchWeights(model, file([...good, ['fc.weight', [1], [1]]]), 'more.safetensors'),
     ).toThrow(/more\.safetensors has 1 tensor\(s\) the model does not use: fc\.weight/);
+    model.dispose();
+  });
+});
+
+describe("core's loadBackboneWeights", () => {
+  it('loads a PyTorch file into a backbone through importWeights', async () => {
+    const { loadBackboneWeights } = await import('@spikedistill/core');
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const registry = createRegistry({ packages: [{ name: 'r', register }] });
+    const model = registry.create('backbone', 'dncnn', { depth: 3, width: 2, batchNorm: false });
+    const dir = await mkdtemp(join(tmpdir(), 'core-load-'));
+    const path = join(dir, 'pt.safetensors');
+    const w2 = vals(36, 2);
+    await writeFile(
+      path,
+      encodeSafetensors([
+        ['dncnn.0.weight', { shape: [2, 1, 3, 3], data: Float32Array.from(vals(18, 1)) }],
+        ['dncnn.0.bias', { shape: [2], data: Float32Array.from([0.5, -0.5]) }],
+        ['dncnn.2.weight', { shape: [2, 2, 3, 3], data: Float32Array.from(w2) }],
+        ['dncnn.2.bias', { shape: [2], data: Float32Array.from([0, 0]) }],
+        ['dncnn.4.weight', { shape: [1, 2, 3, 3], data: Float32Array.from(vals(18, 3)) }],
+      ]),
+    );
+    loadBackboneWeights(model, path);
+    expect([...model.stateDict().get('conv1.bias')!.dataSync()]).toEqual([0.5, -0.5]);
+    // OIHW [o=1, i=0, h=2, w=1] lands at HWIO [2, 1, 0, 1].
+    const hwio = model.stateDict().get('conv2.weight')!.arraySync() as number[][][][];
+    expect(hwio[2]![1]![0]![1]).toBeCloseTo(w2[((1 * 2 + 0) * 3 + 2) * 3 + 1]!, 6);
+    await rm(dir, { recursive: true, force: true });
     model.dispose();
   });
 });

@@ -2,7 +2,7 @@ import { type Module, tf } from '@spikedistill/core';
 import { ConvTranspose2x2 } from '../nn/conv-transpose2d.js';
 import { Conv2d } from '../nn/conv2d.js';
 import { DepthwiseConv2d } from '../nn/depthwise-conv2d.js';
-import { readSafetensors, type SafetensorsFile, WeightsError } from './safetensors.js';
+import { readSafetensors, type TensorLike, WeightsError } from './safetensors.js';
 import {
   type Assignment,
   applyWeights,
@@ -47,8 +47,15 @@ function layouts(model: Module): Map<tf.Variable, Layout> {
   return out;
 }
 
-function permute(data: Float32Array, shape: number[], perm: number[]): Float32Array {
-  return tf.tidy(() => tf.transpose(tf.tensor(data, shape), perm).dataSync() as Float32Array);
+function permute(
+  data: Float32Array | Int32Array,
+  shape: readonly number[],
+  perm: number[],
+): Float32Array {
+  return tf.tidy(
+    () =>
+      tf.transpose(tf.tensor(Float32Array.from(data), [...shape]), perm).dataSync() as Float32Array,
+  );
 }
 
 /**
@@ -60,7 +67,7 @@ function permute(data: Float32Array, shape: number[], perm: number[]): Float32Ar
  */
 export function applyTorchWeights(
   model: Module & Partial<TorchNamed>,
-  file: SafetensorsFile,
+  tensors: ReadonlyMap<string, TensorLike>,
   source: string,
   options: LoadWeightsOptions = {},
 ): void {
@@ -71,7 +78,7 @@ export function applyTorchWeights(
   const assignments: Assignment[] = [];
   for (const [name, variable] of model.stateDict()) {
     const torchName = nameOf(name);
-    const t = file.tensors.get(torchName);
+    const t = tensors.get(torchName);
     if (!t) {
       missing.push(`${torchName} (for ${name})`);
       continue;
@@ -100,7 +107,7 @@ export function applyTorchWeights(
     );
   }
   if (options.strict ?? true) {
-    const extra = [...file.tensors.keys()].filter((k) => !used.has(k) && !IGNORED.test(k));
+    const extra = [...tensors.keys()].filter((k) => !used.has(k) && !IGNORED.test(k));
     if (extra.length) {
       throw new WeightsError(
         `Weights file ${source} has ${extra.length} tensor(s) the model does not use: ${extra.slice(0, 10).join(', ')} (pass strict: false to ignore them)`,
@@ -122,7 +129,7 @@ export async function loadBackboneWeights(
   const file = await readSafetensors(path);
   const own = [...model.stateDict().keys()].every((k) => file.tensors.has(k));
   if (own) applyWeights(model, file, path, options);
-  else applyTorchWeights(model, file, path, options);
+  else applyTorchWeights(model, file.tensors, path, options);
 }
 
 export async function loadTorchWeights(
@@ -130,5 +137,5 @@ export async function loadTorchWeights(
   path: string,
   options: LoadWeightsOptions = {},
 ): Promise<void> {
-  applyTorchWeights(model, await readSafetensors(path), path, options);
+  applyTorchWeights(model, (await readSafetensors(path)).tensors, path, options);
 }

@@ -2,7 +2,7 @@ import { type Module, tf } from '@spikedistill/core';
 import {
   readSafetensors,
   type SafetensorsFile,
-  type StoredTensor,
+  type TensorLike,
   WeightsError,
   writeSafetensors,
 } from './safetensors.js';
@@ -29,8 +29,8 @@ export interface LoadWeightsOptions {
 /** One tensor to assign, already in the model's layout. */
 export interface Assignment {
   variable: tf.Variable;
-  shape: number[];
-  data: Float32Array;
+  shape: readonly number[];
+  data: Float32Array | Int32Array;
 }
 
 /**
@@ -39,11 +39,11 @@ export interface Assignment {
  */
 export function assignAll(assignments: readonly Assignment[]): void {
   for (const { variable, shape, data } of assignments) {
-    tf.tidy(() => variable.assign(tf.tensor(data, shape, 'float32')));
+    tf.tidy(() => variable.assign(tf.tensor(Float32Array.from(data), [...shape], 'float32')));
   }
 }
 
-export function checkFloat(source: string, name: string, t: StoredTensor, model: string): void {
+export function checkFloat(source: string, name: string, t: TensorLike, model: string): void {
   if (!FLOAT_DTYPES.has(t.dtype)) {
     throw new WeightsError(
       `Weights file ${source}: tensor '${name}' is ${t.dtype}, but ${model} is floating point (F32, F16, BF16 or F64)`,
