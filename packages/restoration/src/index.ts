@@ -1,4 +1,4 @@
-import type { Registry } from '@spikedistill/core';
+import type { PluginPackage, Registry } from '@spikedistill/core';
 import { dncnn, restormerLite, spikingDncnn, spikingUnet, unet } from './backbones/index.js';
 import { charbonnierLoss, fftLoss, l1Loss, mseLoss } from './losses/index.js';
 import { psnrMetric, ssimMetric } from './metrics/index.js';
@@ -26,3 +26,6 @@ export function register(registry: Registry): void {
     },
   });
 }
+
+/** For `createRegistry({ packages: [neuronsPackage, restorationPackage] })`. */
+export const restorationPackage: PluginPackage = { name: packageName, register };
