@@ -1,6 +1,7 @@
 import { tf } from '@spikedistill/core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { avgPoolGradConfig } from './AvgPoolGrad.js';
+import { batchMatMulConfig } from './BatchMatMul.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { depthToSpaceConfig } from './DepthToSpace.js';
@@ -20,6 +21,7 @@ import { keepOriginalKernel } from './wasm-backend.js';
 /** Every kernel this package adds to or replaces on the `wasm` backend. */
 export const trainingKernels: readonly KernelConfig[] = [
   avgPoolGradConfig,
+  batchMatMulConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   depthToSpaceConfig,
