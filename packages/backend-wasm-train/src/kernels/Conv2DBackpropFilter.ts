@@ -18,12 +18,13 @@ import {
 } from './wasm-backend.js';
 
 /**
- * dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·s + kh·d − pad, …, ci] · dy[n,oh,ow,co]
- * is itself a convolution once batch and channels swap roles: the input is x
- * as [Ci, H, W, N] (Ci images of N channels), the "filter" is dy as
- * [Ho, Wo, N, Co], the forward stride becomes the dilation and the forward
- * dilation the stride. That runs on XNNPACK's convolution (the wasm Conv2D
- * kernel) at forward-pass speed instead of a scalar loop.
+ * dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·s + kh·d − pad, …, ci] · dy[n,oh,ow,co],
+ * always on XNNPACK. Stride 1: per-(image, tap) GEMMs (filterGradStride1),
+ * or for a single-channel side one im2col GEMM (thinFilterGrad). Strided:
+ * the sum is itself a convolution once batch and channels swap roles: the
+ * input is x as [Ci, H, W, N] (Ci images of N channels), the "filter" is dy
+ * as [Ho, Wo, N, Co], the forward stride becomes the dilation and the
+ * forward dilation the stride.
  */
 export function conv2DBackpropFilter(args: {
   inputs: { x: TensorInfo; dy: TensorInfo };
@@ -53,14 +54,6 @@ export function conv2DBackpropFilter(args: {
   const top = info.padInfo.top;
   const left = info.padInfo.left;
 
-  // Rows of x the forward pass never read (valid padding with a stride that
-  // does not divide evenly) would need negative bottom padding: the swapped
-  // convolution runs over an input cut to the rows it reads.
-  const usedH = Math.min(h, (ho - 1) * sh + (fh - 1) * dh + 1 - top);
-  const usedW = Math.min(w, (wo - 1) * sw + (fw - 1) * dw + 1 - left);
-  const bottom = (fh - 1) * dh + (ho - 1) * sh + 1 - top - usedH;
-  const right = (fw - 1) * dw + (wo - 1) * sw + 1 - left - usedW;
-
   if (sh === 1 && sw === 1) {
     const thin = thinFilterGrad(
       backend,
@@ -74,6 +67,13 @@ export function conv2DBackpropFilter(args: {
   }
   // Strided layers: a space-to-depth rewrite onto the GEMM path measured no
   // faster (its two extra transposes cost what the GEMMs save).
+  // Rows of x the forward pass never read (valid padding with a stride that
+  // does not divide evenly) would need negative bottom padding: the swapped
+  // convolution runs over an input cut to the rows it reads.
+  const usedH = Math.min(h, (ho - 1) * sh + (fh - 1) * dh + 1 - top);
+  const usedW = Math.min(w, (wo - 1) * sw + (fw - 1) * dw + 1 - left);
+  const bottom = (fh - 1) * dh + (ho - 1) * sh + 1 - top - usedH;
+  const right = (fw - 1) * dw + (wo - 1) * sw + 1 - left - usedW;
 
   const temps: TensorInfo[] = [];
   // x → [Ci, H, W, N]; with N = 1 (and Ci = 1) that is a reshape, not a copy.
