@@ -55,6 +55,10 @@ export function registerTrainingKernels(): void {
         keepOriginalKernel(config.kernelName, existing.kernelFunc);
       tf.unregisterKernel(config.kernelName, config.backendName);
     }
-    tf.registerKernel(config);
+    // Ours may fall back to the original, whose setup (binding its wasm
+    // function) runs when the backend initialises: keep it on our config in
+    // case that has not happened yet.
+    const setupFunc = existing?.setupFunc ?? config.setupFunc;
+    tf.registerKernel(setupFunc ? { ...config, setupFunc } : config);
   }
 }
