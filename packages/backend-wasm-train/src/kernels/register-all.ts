@@ -2,6 +2,7 @@ import { tf } from '@spikedistill/core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { avgPoolGradConfig } from './AvgPoolGrad.js';
 import { batchMatMulConfig } from './BatchMatMul.js';
+import { concatConfig } from './Concat.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { depthToSpaceConfig } from './DepthToSpace.js';
@@ -10,6 +11,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativ
 import { identityConfig } from './Identity.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { meanConfig } from './Mean.js';
+import { resizeNearestNeighborGradConfig } from './ResizeNearestNeighborGrad.js';
 import { sliceConfig } from './Slice.js';
 import { splitVConfig } from './SplitV.js';
 import { sumConfig } from './Sum.js';
@@ -22,6 +24,7 @@ import { keepOriginalKernel } from './wasm-backend.js';
 export const trainingKernels: readonly KernelConfig[] = [
   avgPoolGradConfig,
   batchMatMulConfig,
+  concatConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   depthToSpaceConfig,
@@ -30,6 +33,7 @@ export const trainingKernels: readonly KernelConfig[] = [
   identityConfig,
   maxPoolGradConfig,
   meanConfig,
+  resizeNearestNeighborGradConfig,
   sliceConfig,
   splitVConfig,
   sumConfig,
