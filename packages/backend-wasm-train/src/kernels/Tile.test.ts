@@ -10,6 +10,9 @@ const cases: { shape: number[]; reps: number[] }[] = [
   { shape: [2, 3], reps: [2, 3] },
   { shape: [2, 1, 3, 2, 2], reps: [2, 3, 1, 2, 1] },
   { shape: [4, 5], reps: [1, 1] },
+  { shape: [1, 3, 4, 5, 1], reps: [4, 1, 1, 1, 1] }, // the direct encoding of T time steps
+  { shape: [2, 3, 1, 4], reps: [1, 1, 3, 1] },
+  { shape: [], reps: [] },
 ];
 
 describe('Tile on wasm', () => {
