@@ -16,7 +16,7 @@ export function median(values) {
 }
 
 export function parseArgs(argv) {
-  const args = { threads: 1, reps: 10, convReps: 10, only: undefined };
+  const args = { threads: 1, reps: 10, convReps: 10, batch: 8, only: undefined };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
     const value = argv[i + 1];

@@ -55,7 +55,7 @@ for (const [name, make, loss] of nets) {
   if (args.only && !args.only.includes(name)) continue;
   const net = make();
   const optimizer = tf.train.adam(1e-3);
-  const { clean, noisy } = batch(8, 64, 10);
+  const { clean, noisy } = batch(args.batch, 64, 10);
   const losses = [];
   const cpu = [];
   const times = timeIt(
@@ -74,7 +74,7 @@ for (const [name, make, loss] of nets) {
   tf.dispose([clean, noisy]);
 }
 
-for (const c of convCases) {
+for (const c of args.convReps > 0 ? convCases : []) {
   const [n, h, w, cin] = c.x;
   const x = tf.randomNormal(c.x, 0, 1, 'float32', 3);
   const f = tf.randomNormal([3, 3, cin, c.cout], 0, 0.1, 'float32', 4);

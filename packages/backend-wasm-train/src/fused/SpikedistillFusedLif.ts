@@ -1,6 +1,7 @@
-import { type FusedLifAttrs, FusedLifKernelName } from '@spikedistill/core';
+import { type FusedLifAttrs, FusedLifKernelName, tf } from '@spikedistill/core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { checkTimeMajor, runOnCpu, runOnWasm } from './backend-buffers.js';
+import { checkTimeMajor, runOnCpu, runOnWasm, runOnWasmHeap } from './backend-buffers.js';
+import { lifForwardWasm, lifWasmFor } from './lif-wasm.js';
 import { checkAttrs, lifForward } from './lif-math.js';
 
 type Runner = typeof runOnWasm;
@@ -25,10 +26,34 @@ function forwardOn(run: Runner): KernelFunc {
   };
 }
 
+const forwardJsOnWasm = forwardOn(runOnWasm);
+
+/** On wasm: the WebAssembly loops on the heap, or the JavaScript ones if they cannot load. */
+const forwardWasm: KernelFunc = (args) => {
+  const lif = lifWasmFor((args.backend as { wasm: object }).wasm);
+  if (!lif) return forwardJsOnWasm(args);
+  const { x, v0 } = args.inputs as { x: TensorInfo; v0: TensorInfo };
+  checkTimeMajor(FusedLifKernelName, x, v0);
+  const a = args.attrs as unknown as FusedLifAttrs;
+  checkAttrs(a);
+  const n = tf.util.sizeFromShape(v0.shape);
+  const steps = x.shape[0]!;
+  return runOnWasmHeap(
+    FusedLifKernelName,
+    args.backend,
+    [
+      ['x', x],
+      ['v0', v0],
+    ],
+    [x.shape, v0.shape, x.shape],
+    (ins, outs) => lifForwardWasm(lif, ins, outs, n, steps, a),
+  );
+};
+
 export const fusedLifWasmConfig: KernelConfig = {
   kernelName: FusedLifKernelName,
   backendName: 'wasm',
-  kernelFunc: forwardOn(runOnWasm),
+  kernelFunc: forwardWasm,
 };
 
 export const fusedLifCpuConfig: KernelConfig = {

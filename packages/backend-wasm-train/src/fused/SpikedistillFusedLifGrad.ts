@@ -1,7 +1,8 @@
-import { type FusedLifAttrs, FusedLifGradKernelName } from '@spikedistill/core';
+import { type FusedLifAttrs, FusedLifGradKernelName, tf } from '@spikedistill/core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { checkTimeMajor, runOnCpu, runOnWasm } from './backend-buffers.js';
-import { lifBackward } from './lif-math.js';
+import { checkTimeMajor, runOnCpu, runOnWasm, runOnWasmHeap } from './backend-buffers.js';
+import { lifBackwardWasm, lifWasmFor } from './lif-wasm.js';
+import { checkAttrs, lifBackward } from './lif-math.js';
 
 type Runner = typeof runOnWasm;
 
@@ -32,10 +33,38 @@ function backwardOn(run: Runner): KernelFunc {
   };
 }
 
+const backwardJsOnWasm = backwardOn(runOnWasm);
+
+/** On wasm: the WebAssembly loops on the heap, or the JavaScript ones if they cannot load. */
+const backwardWasm: KernelFunc = (args) => {
+  const lif = lifWasmFor((args.backend as { wasm: object }).wasm);
+  if (!lif) return backwardJsOnWasm(args);
+  const { dSpikes, dV, dH, h } = args.inputs as Record<'dSpikes' | 'dV' | 'dH' | 'h', TensorInfo>;
+  checkTimeMajor(FusedLifGradKernelName, h, dV);
+  checkTimeMajor(FusedLifGradKernelName, dSpikes, dV);
+  checkTimeMajor(FusedLifGradKernelName, dH, dV);
+  const a = args.attrs as unknown as FusedLifAttrs;
+  checkAttrs(a);
+  const n = tf.util.sizeFromShape(dV.shape);
+  const steps = h.shape[0]!;
+  return runOnWasmHeap(
+    FusedLifGradKernelName,
+    args.backend,
+    [
+      ['dSpikes', dSpikes],
+      ['dV', dV],
+      ['dH', dH],
+      ['h', h],
+    ],
+    [h.shape, dV.shape],
+    (ins, outs) => lifBackwardWasm(lif, ins, outs, n, steps, a),
+  );
+};
+
 export const fusedLifGradWasmConfig: KernelConfig = {
   kernelName: FusedLifGradKernelName,
   backendName: 'wasm',
-  kernelFunc: backwardOn(runOnWasm),
+  kernelFunc: backwardWasm,
 };
 
 export const fusedLifGradCpuConfig: KernelConfig = {

@@ -29,6 +29,30 @@ function requireFloat32(kernel: string, name: string, t: TensorInfo): void {
   }
 }
 
+/**
+ * The wasm side with the module's own loops: `fn` gets the byte offsets of the
+ * inputs and of freshly allocated outputs on the heap, and the emscripten
+ * module that owns it.
+ */
+export function runOnWasmHeap(
+  kernel: string,
+  backend: unknown,
+  inputs: readonly (readonly [string, TensorInfo])[],
+  outShapes: number[][],
+  fn: (inputs: number[], outputs: number[], module: object) => void,
+): TensorInfo[] {
+  const b = backend as WasmLike;
+  for (const [name, t] of inputs) requireFloat32(kernel, name, t);
+  const outs = outShapes.map((shape) => b.makeOutput(shape, 'float32'));
+  const offset = (t: TensorInfo) => b.dataIdMap.get(t.dataId).memoryOffset;
+  fn(
+    inputs.map(([, t]) => offset(t)),
+    outs.map(offset),
+    b.wasm,
+  );
+  return outs;
+}
+
 export function runOnWasm(
   kernel: string,
   backend: unknown,

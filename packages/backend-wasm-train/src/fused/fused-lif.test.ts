@@ -10,6 +10,7 @@ import {
 import { expectNoLeaks } from '@spikedistill/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lifBackward } from './lif-math.js';
+import { lifWasmFor } from './lif-wasm.js';
 import { registerFusedKernels } from './register-fused.js';
 import { fusedSurrogateNames } from './surrogates.js';
 
@@ -387,4 +388,13 @@ describe('lifBackward vs finite differences of the surrogate-substituted neuron'
       for (let i = 0; i < n; i++) expect(dv0[i]).toBeCloseTo(numeric(v0, i), 6);
     },
   );
+});
+
+describe('the WebAssembly loops', () => {
+  it('load on the wasm backend (the JavaScript loops are only a fallback there)', async () => {
+    await tf.setBackend('wasm');
+    const lif = lifWasmFor((tf.backend() as unknown as { wasm: object }).wasm);
+    expect(typeof lif?.forward).toBe('function');
+    expect(typeof lif?.backward).toBe('function');
+  });
 });

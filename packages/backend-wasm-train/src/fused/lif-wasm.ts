@@ -1,0 +1,100 @@
+import type { FusedLifAttrs } from '@spikedistill/core';
+import { chargeSlopes } from './lif-math.js';
+import { fusedSurrogateNames } from './surrogates.js';
+import { lifWasmPlain, lifWasmShared } from './wasm/lif-wasm-binary.js';
+
+/**
+ * The fused LIF loops as WebAssembly (wasm/lif.wat) running on
+ * tfjs-backend-wasm's heap: 5–10× faster than the same loops in JavaScript,
+ * which lose to the unfused tf ops. One instance per heap (memory object);
+ * `undefined` when the backend's memory cannot be found, and the JavaScript
+ * loops of lif-math.ts run instead.
+ */
+interface LifExports {
+  forward(...args: number[]): void;
+  backward(...args: number[]): void;
+}
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+interface HeapOwner {
+  wasmMemory?: object;
+  asm?: { memory?: object };
+}
+
+const instances = new WeakMap<object, LifExports>();
+
+export function lifWasmFor(module: HeapOwner): LifExports | undefined {
+  // The threaded build imports its (shared) memory, the plain one exports it.
+  const memory = module.wasmMemory ?? module.asm?.memory;
+  if (!memory) return undefined;
+  let lif = instances.get(memory);
+  if (!lif) {
+    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const shared = (memory as { buffer: unknown }).buffer instanceof SharedArrayBuffer;
+    const bytes = Buffer.from(shared ? lifWasmShared : lifWasmPlain, 'base64');
+    const instance = new api.Instance(new api.Module(bytes), { env: { memory } });
+    lif = instance.exports as LifExports;
+    instances.set(memory, lif);
+  }
+  return lif;
+}
+
+/** Pointers are byte offsets on the heap; see lifForward for the semantics. */
+export function lifForwardWasm(
+  lif: LifExports,
+  [x, v0]: number[],
+  [spikes, v, h]: number[],
+  n: number,
+  steps: number,
+  a: FusedLifAttrs,
+): void {
+  const kind = a.tau === Number.POSITIVE_INFINITY ? 0 : a.decayInput ? 1 : 2;
+  lif.forward(
+    x!,
+    v0!,
+    spikes!,
+    h!,
+    v!,
+    n,
+    steps,
+    kind,
+    a.vReset === null ? 1 : 0,
+    a.tau,
+    a.threshold,
+    a.vReset ?? 0,
+  );
+}
+
+/** See lifBackward. */
+export function lifBackwardWasm(
+  lif: LifExports,
+  [dSpikes, dV, dH, h]: number[],
+  [dx, dv0]: number[],
+  n: number,
+  steps: number,
+  a: FusedLifAttrs,
+): void {
+  const { dHdV, dHdX } = chargeSlopes(a);
+  lif.backward(
+    dSpikes!,
+    dV!,
+    dH!,
+    h!,
+    dx!,
+    dv0!,
+    n,
+    steps,
+    fusedSurrogateNames.indexOf(a.surrogate),
+    a.vReset === null ? 1 : 0,
+    a.detachReset ? 1 : 0,
+    Math.fround(a.threshold),
+    Math.fround(a.vReset ?? 0),
+    a.alpha,
+    dHdV,
+    dHdX,
+  );
+}

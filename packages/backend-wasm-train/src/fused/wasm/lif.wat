@@ -1,0 +1,156 @@
+;; The fused LIF loops of ../lif-math.ts, compiled to a small module that runs
+;; on tfjs-backend-wasm's own heap (its memory is imported, so tensors are read
+;; and written in place). Same operations in the same order: the forward pass
+;; in f32 (bit for bit what lif-math.ts and the unfused tf ops give), the
+;; backward pass in f64 like lif-math.ts. `build-lif-wasm.mjs` assembles it
+;; twice: with a plain memory and with the shared memory of the threaded build.
+(module
+  (import "env" "memory" (memory 1 MEMORY_MAX))
+
+  ;; e^x in double precision without a call into JavaScript (which costs more
+  ;; than the rest of the backward step): x = k·ln2 + r with |r| ≤ ln2/2
+  ;; (Cody–Waite split of ln2), e^r by its Taylor series to r¹¹ (error < 1e-14
+  ;; relative), times 2^k built in the exponent bits.
+  (func $exp (param $x f64) (result f64)
+    (local $k f64) (local $r f64)
+    (local.set $x (f64.min (f64.max (local.get $x) (f64.const -708)) (f64.const 709)))
+    (local.set $k (f64.nearest (f64.mul (local.get $x) (f64.const 1.4426950408889634))))
+    (local.set $r
+      (f64.sub
+        (f64.sub (local.get $x) (f64.mul (local.get $k) (f64.const 0.6931471803691238)))
+        (f64.mul (local.get $k) (f64.const 1.9082149292705877e-10))))
+    (f64.mul
+      (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.const 2.505210838544172e-08) (local.get $r)) (f64.const 2.755731922398589e-07)) (local.get $r)) (f64.const 2.7557319223985893e-06)) (local.get $r)) (f64.const 2.48015873015873e-05)) (local.get $r)) (f64.const 0.0001984126984126984)) (local.get $r)) (f64.const 0.001388888888888889)) (local.get $r)) (f64.const 0.008333333333333333)) (local.get $r)) (f64.const 0.041666666666666664)) (local.get $r)) (f64.const 0.16666666666666666)) (local.get $r)) (f64.const 0.5)) (local.get $r)) (f64.const 1.0)) (local.get $r)) (f64.const 1.0))
+      (f64.reinterpret_i64
+        (i64.shl (i64.add (i64.trunc_f64_s (local.get $k)) (i64.const 1023)) (i64.const 52)))))
+
+  ;; kind: 0 IF (H = V + X), 1 decayInput, 2 input not decayed. soft: reset by subtraction.
+  (func (export "forward")
+    (param $x i32) (param $v0 i32) (param $s i32) (param $h i32) (param $v i32)
+    (param $n i32) (param $T i32) (param $kind i32) (param $soft i32)
+    (param $tau f32) (param $thr f32) (param $vr f32)
+    (local $i i32) (local $t i32) (local $k i32) (local $stride i32)
+    (local $vi f32) (local $xi f32) (local $hi f32)
+    (local.set $stride (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $neurons
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $k (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $vi (f32.load (i32.add (local.get $v0) (local.get $k))))
+        (local.set $t (i32.const 0))
+        (block $steps_done
+          (loop $steps
+            (br_if $steps_done (i32.ge_u (local.get $t) (local.get $T)))
+            (local.set $xi (f32.load (i32.add (local.get $x) (local.get $k))))
+            (if (i32.eqz (local.get $kind))
+              (then (local.set $hi (f32.add (local.get $vi) (local.get $xi))))
+              (else
+                (if (i32.eq (local.get $kind) (i32.const 1))
+                  (then
+                    (local.set $hi
+                      (f32.add (local.get $vi)
+                        (f32.div
+                          (f32.sub (local.get $xi) (f32.sub (local.get $vi) (local.get $vr)))
+                          (local.get $tau)))))
+                  (else
+                    (local.set $hi
+                      (f32.add
+                        (f32.sub (local.get $vi)
+                          (f32.div (f32.sub (local.get $vi) (local.get $vr)) (local.get $tau)))
+                        (local.get $xi)))))))
+            (f32.store (i32.add (local.get $h) (local.get $k)) (local.get $hi))
+            (if (f32.ge (local.get $hi) (local.get $thr))
+              (then
+                (f32.store (i32.add (local.get $s) (local.get $k)) (f32.const 1))
+                (if (local.get $soft)
+                  (then (local.set $vi (f32.sub (local.get $hi) (local.get $thr))))
+                  (else (local.set $vi (local.get $vr)))))
+              (else
+                (f32.store (i32.add (local.get $s) (local.get $k)) (f32.const 0))
+                (local.set $vi (local.get $hi))))
+            (local.set $k (i32.add (local.get $k) (local.get $stride)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $steps)))
+        (f32.store (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 2))) (local.get $vi))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $neurons))))
+
+  ;; Surrogate derivative at x = H − θ; ids as in surrogates.ts order.
+  (func $surrogate (param $id i32) (param $a f64) (param $x f64) (result f64)
+    (local $e f64) (local $d f64) (local $ax f64)
+    (local.set $ax (f64.abs (local.get $x)))
+    (block $rect
+      (block $fast
+        (block $triangle
+          (block $atan
+            (block $sigmoid
+              (br_table $sigmoid $atan $triangle $fast $rect (local.get $id)))
+            ;; sigmoid: α·σ(αx)·(1 − σ(αx))
+            (local.set $e
+              (f64.div (f64.const 1)
+                (f64.add (f64.const 1) (call $exp (f64.neg (f64.mul (local.get $a) (local.get $x)))))))
+            (return (f64.mul (f64.mul (local.get $a) (local.get $e)) (f64.sub (f64.const 1) (local.get $e)))))
+          ;; atan: (α/2) / (1 + (π/2·α·x)²)
+          (local.set $d (f64.mul (f64.mul (f64.const 1.5707963267948966) (local.get $a)) (local.get $x)))
+          (return
+            (f64.div (f64.div (local.get $a) (f64.const 2))
+              (f64.add (f64.const 1) (f64.mul (local.get $d) (local.get $d))))))
+        ;; triangle: max(0, α − α²·|x|)
+        (return
+          (f64.max (f64.const 0)
+            (f64.sub (local.get $a) (f64.mul (f64.mul (local.get $a) (local.get $a)) (local.get $ax))))))
+      ;; fast-sigmoid: 1 / (1 + α|x|)²
+      (local.set $d (f64.add (f64.const 1) (f64.mul (local.get $a) (local.get $ax))))
+      (return (f64.div (f64.const 1) (f64.mul (local.get $d) (local.get $d)))))
+    ;; rect: (1/α)·[|x| < α/2]
+    (if (result f64) (f64.lt (local.get $ax) (f64.div (local.get $a) (f64.const 2)))
+      (then (f64.div (f64.const 1) (local.get $a)))
+      (else (f64.const 0))))
+
+  (func (export "backward")
+    (param $dS i32) (param $dV i32) (param $dH i32) (param $h i32) (param $dx i32) (param $dv0 i32)
+    (param $n i32) (param $T i32) (param $sg i32) (param $soft i32) (param $detach i32)
+    (param $thr f64) (param $vr f64) (param $alpha f64) (param $dHdV f64) (param $dHdX f64)
+    (local $i i32) (local $t i32) (local $k i32) (local $stride i32)
+    (local $gV f64) (local $hi f64) (local $s f64) (local $g f64) (local $dVdH f64) (local $gH f64)
+    (local.set $stride (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $neurons
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $gV (f64.promote_f32 (f32.load (i32.add (local.get $dV) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $k
+          (i32.add (i32.shl (local.get $i) (i32.const 2))
+            (i32.mul (i32.sub (local.get $T) (i32.const 1)) (local.get $stride))))
+        (local.set $t (local.get $T))
+        (block $steps_done
+          (loop $steps
+            (br_if $steps_done (i32.eqz (local.get $t)))
+            (local.set $hi (f64.promote_f32 (f32.load (i32.add (local.get $h) (local.get $k)))))
+            (local.set $s (select (f64.const 1) (f64.const 0) (f64.ge (local.get $hi) (local.get $thr))))
+            (local.set $g (call $surrogate (local.get $sg) (local.get $alpha) (f64.sub (local.get $hi) (local.get $thr))))
+            (if (local.get $soft)
+              (then
+                (local.set $dVdH
+                  (select (f64.const 1)
+                    (f64.sub (f64.const 1) (f64.mul (local.get $thr) (local.get $g)))
+                    (local.get $detach))))
+              (else
+                (local.set $dVdH
+                  (select (f64.sub (f64.const 1) (local.get $s))
+                    (f64.add (f64.sub (f64.const 1) (local.get $s))
+                      (f64.mul (f64.sub (local.get $vr) (local.get $hi)) (local.get $g)))
+                    (local.get $detach)))))
+            (local.set $gH
+              (f64.add
+                (f64.add
+                  (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $dS) (local.get $k)))) (local.get $g))
+                  (f64.mul (local.get $gV) (local.get $dVdH)))
+                (f64.promote_f32 (f32.load (i32.add (local.get $dH) (local.get $k))))))
+            (f32.store (i32.add (local.get $dx) (local.get $k)) (f32.demote_f64 (f64.mul (local.get $gH) (local.get $dHdX))))
+            (local.set $gV (f64.mul (local.get $gH) (local.get $dHdV)))
+            (local.set $k (i32.sub (local.get $k) (local.get $stride)))
+            (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+            (br $steps)))
+        (f32.store (i32.add (local.get $dv0) (i32.shl (local.get $i) (i32.const 2))) (f32.demote_f64 (local.get $gV)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $neurons)))))
