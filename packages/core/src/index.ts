@@ -65,6 +65,7 @@ export {
   encodeSafetensors,
   type RawTensor,
   type SafetensorsDtype,
+  type TensorData,
 } from './io/safetensors.js';
 export {
   type LoadStateOptions,

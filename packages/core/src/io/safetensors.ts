@@ -5,35 +5,64 @@ import { SpikedistillError } from '../errors.js';
  * header length, a JSON header `{name: {dtype, shape, data_offsets}}` (plus an
  * optional `__metadata__` of strings), then the raw little-endian data.
  */
-export type SafetensorsDtype = 'F32' | 'F64' | 'F16' | 'I32' | 'I64' | 'U8' | 'BOOL';
+const bytesPer = {
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
+} as const;
+export type SafetensorsDtype = keyof typeof bytesPer;
 
 export interface RawTensor {
   dtype: SafetensorsDtype;
   shape: number[];
-  /** Values as float32 (I32/U8/BOOL/I64 are converted; F64/F16 too). */
+  /**
+   * Signed integers (I64, I32, I16, I8) as int32; every other dtype as
+   * float32 (U8 and BOOL are masks and images, which tfjs wants as floats).
+   */
   data: Float32Array | Int32Array;
 }
 
-const bytesPer: Record<SafetensorsDtype, number> = {
-  F32: 4,
-  F64: 8,
-  F16: 2,
-  I32: 4,
-  I64: 8,
-  U8: 1,
-  BOOL: 1,
-};
+/** What `encodeSafetensors` takes: float32 tensors are stored as F32, int32 ones as I32. */
+export interface TensorData {
+  shape: readonly number[];
+  data: Float32Array | Int32Array;
+}
 
+// A corrupt length field must not make us allocate or parse gigabytes of "header".
+const MAX_HEADER = 100 * 1024 * 1024;
+
+/** Encodes tensors (a Map or [name, tensor] pairs) in name order, so equal states give equal bytes. */
 export function encodeSafetensors(
-  tensors: ReadonlyMap<string, { shape: readonly number[]; data: Float32Array | Int32Array }>,
+  tensors: Iterable<readonly [string, TensorData]>,
   metadata: Record<string, string> = {},
 ): Uint8Array {
+  const byName = new Map<string, TensorData>();
+  for (const [name, t] of tensors) {
+    const size = t.shape.reduce((a, b) => a * b, 1);
+    if (size !== t.data.length) {
+      throw new SpikedistillError(
+        'E_WEIGHTS',
+        `Tensor '${name}': shape [${t.shape}] needs ${size} values, got ${t.data.length}`,
+      );
+    }
+    if (byName.has(name)) {
+      throw new SpikedistillError('E_WEIGHTS', `Tensor '${name}' is given twice`);
+    }
+    byName.set(name, t);
+  }
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let offset = 0;
-  const names = [...tensors.keys()].sort();
+  const names = [...byName.keys()].sort();
   for (const name of names) {
-    const t = tensors.get(name)!;
+    const t = byName.get(name)!;
     const size = t.data.byteLength;
     header[name] = {
       dtype: t.data instanceof Int32Array ? 'I32' : 'F32',
@@ -50,8 +79,9 @@ export function encodeSafetensors(
   new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
   out.set(headerBytes, 8);
   let at = 8 + headerBytes.length;
+  // Typed arrays are in platform order, and every platform tfjs runs on is little-endian.
   for (const name of names) {
-    const { data } = tensors.get(name)!;
+    const { data } = byName.get(name)!;
     out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), at);
     at += data.byteLength;
   }
@@ -63,53 +93,60 @@ export interface DecodedSafetensors {
   metadata: Record<string, string>;
 }
 
-/** Parses safetensors bytes; `source` names the file in errors. */
+/** Parses safetensors bytes; every inconsistency is an error naming `source` and the tensor. */
 export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): DecodedSafetensors {
-  const fail = (why: string): never => {
-    throw new SpikedistillError('E_WEIGHTS', `${source}: not a valid safetensors file: ${why}`);
+  const fail = (why: string, cause?: unknown): never => {
+    throw new SpikedistillError(
+      'E_WEIGHTS',
+      `${source}: not a valid safetensors file: ${why}`,
+      cause === undefined ? undefined : { cause },
+    );
   };
-  if (bytes.length < 8) fail(`only ${bytes.length} bytes`);
+  if (bytes.length < 8) fail(`too short (only ${bytes.length} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
-  if (headerLength > bytes.length - 8) fail(`header length ${headerLength} exceeds the file size`);
-  let header: Record<string, any>;
+  if (headerLength > MAX_HEADER || headerLength > bytes.length - 8) {
+    fail(
+      `header length ${headerLength} does not fit in the file (${bytes.length} bytes): not safetensors, or truncated`,
+    );
+  }
+  let header: Record<string, unknown>;
   try {
     header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLength)).toString('utf8'));
   } catch (err) {
-    return fail(`header is not JSON (${(err as Error).message})`);
+    return fail(`header is not JSON (${(err as Error).message})`, err);
   }
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
   const tensors = new Map<string, RawTensor>();
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    const {
-      dtype,
-      shape,
-      data_offsets: offsets,
-    } = entry as {
-      dtype: SafetensorsDtype;
-      shape: number[];
-      data_offsets: [number, number];
-    };
-    if (!(dtype in bytesPer)) fail(`tensor '${name}' has unsupported dtype ${dtype}`);
-    const count = shape.reduce((a, b) => a * b, 1);
-    const [begin, end] = offsets ?? [];
-    if (
-      begin === undefined ||
-      end === undefined ||
-      end > dataLength ||
-      end - begin !== count * bytesPer[dtype]
-    ) {
+    const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: [number, number] };
+    if (!e || typeof e.dtype !== 'string' || !(e.dtype in bytesPer)) {
       fail(
-        `tensor '${name}' (${dtype}${JSON.stringify(shape)}) has data offsets ${JSON.stringify(offsets)} that do not fit`,
+        `tensor '${name}' has unsupported dtype ${JSON.stringify(e?.dtype)}; supported: ${Object.keys(bytesPer).join(', ')}`,
       );
     }
+    const dtype = e.dtype as SafetensorsDtype;
+    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      fail(`tensor '${name}' has an invalid shape ${JSON.stringify(e.shape)}`);
+    }
+    const shape = e.shape as number[];
+    const count = shape.reduce((a, b) => a * b, 1);
+    const [begin, end] = e.data_offsets ?? [Number.NaN, Number.NaN];
+    const where = `tensor '${name}' (${dtype} [${shape}]) has data offsets [${begin}, ${end}] that do not fit`;
+    if (!(begin >= 0 && end >= begin && end <= dataLength)) {
+      fail(`${where}: outside the data (${dataLength} bytes)`);
+    }
+    if (end - begin !== count * bytesPer[dtype]) {
+      fail(`${where}: it needs ${count * bytesPer[dtype]} bytes, the offsets give ${end - begin}`);
+    }
     // Copy into an aligned buffer: offsets in the file need not be aligned.
-    const raw = bytes.slice(dataStart + begin!, dataStart + end!);
+    const raw = bytes.slice(dataStart + begin, dataStart + end);
     tensors.set(name, { dtype, shape, data: toTyped(dtype, raw, count) });
   }
-  return { tensors, metadata: (header.__metadata__ as Record<string, string>) ?? {} };
+  const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
+  return { tensors, metadata };
 }
 
 function toTyped(
@@ -118,21 +155,38 @@ function toTyped(
   count: number,
 ): Float32Array | Int32Array {
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const floats = (read: (i: number) => number) =>
+    Float32Array.from({ length: count }, (_, i) => read(i));
+  const ints = (read: (i: number) => number) =>
+    Int32Array.from({ length: count }, (_, i) => read(i));
   switch (dtype) {
     case 'F32':
       return new Float32Array(raw.buffer, raw.byteOffset, count);
     case 'I32':
       return new Int32Array(raw.buffer, raw.byteOffset, count);
     case 'F64':
-      return Float32Array.from({ length: count }, (_, i) => dv.getFloat64(i * 8, true));
-    case 'I64':
-      return Int32Array.from({ length: count }, (_, i) => Number(dv.getBigInt64(i * 8, true)));
+      return floats((i) => dv.getFloat64(i * 8, true));
     case 'F16':
-      return Float32Array.from({ length: count }, (_, i) => halfToFloat(dv.getUint16(i * 2, true)));
+      return floats((i) => halfToFloat(dv.getUint16(i * 2, true)));
+    case 'BF16':
+      // bfloat16 is the top half of a float32.
+      return floats((i) => bfloatToFloat(dv.getUint16(i * 2, true)));
+    case 'I64':
+      return ints((i) => Number(dv.getBigInt64(i * 8, true)));
+    case 'I16':
+      return ints((i) => dv.getInt16(i * 2, true));
+    case 'I8':
+      return ints((i) => dv.getInt8(i));
     case 'U8':
     case 'BOOL':
       return Float32Array.from(raw);
   }
+}
+
+const bfloatScratch = new DataView(new ArrayBuffer(4));
+function bfloatToFloat(b: number): number {
+  bfloatScratch.setUint32(0, b << 16);
+  return bfloatScratch.getFloat32(0);
 }
 
 function halfToFloat(h: number): number {

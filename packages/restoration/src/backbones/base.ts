@@ -4,11 +4,11 @@ import {
   type ForwardOptions,
   type ForwardResult,
   Module,
+  type RawTensor,
   ShapeError,
   type TapInfo,
   tf,
 } from '@spikedistill/core';
-import type { TensorLike } from '../io/safetensors.js';
 import { applyTorchWeights, defaultTorchName, type TorchNamed } from '../io/torch.js';
 
 /** Hands a feature map to the recorder; only requested taps are kept. */
@@ -47,7 +47,7 @@ export abstract class BackboneModule extends Module implements Backbone, TorchNa
    * converted); core's `loadBackboneWeights` calls this for files that do
    * not use this model's own names.
    */
-  importWeights(tensors: ReadonlyMap<string, TensorLike>, source: string): void {
+  importWeights(tensors: ReadonlyMap<string, RawTensor>, source: string): void {
     applyTorchWeights(this, tensors, source);
   }
 

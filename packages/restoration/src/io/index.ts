@@ -7,20 +7,11 @@ export {
   writeImage,
 } from './image.js';
 export {
-  decodeSafetensors,
-  encodeSafetensors,
-  readSafetensors,
-  type SafetensorsDtype,
-  type SafetensorsFile,
-  type StoredTensor,
-  WeightsError,
-  writeSafetensors,
-} from './safetensors.js';
-export {
   applyTorchWeights,
   defaultTorchName,
   loadBackboneWeights,
   loadTorchWeights,
   type TorchNamed,
 } from './torch.js';
+export { WeightsError } from './weights-error.js';
 export { applyWeights, type LoadWeightsOptions, loadWeights, saveWeights } from './weights.js';

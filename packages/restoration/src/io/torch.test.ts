@@ -1,10 +1,17 @@
-import { createRegistry, Module, Rng, tf } from '@spikedistill/core';
+import {
+  createRegistry,
+  type DecodedSafetensors,
+  decodeSafetensors,
+  encodeSafetensors,
+  Module,
+  Rng,
+  tf,
+} from '@spikedistill/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../index.js';
 import { ConvTranspose2x2 } from '../nn/conv-transpose2d.js';
 import { Conv2d } from '../nn/conv2d.js';
 import { DepthwiseConv2d } from '../nn/depthwise-conv2d.js';
-import { decodeSafetensors, encodeSafetensors, type SafetensorsFile } from './safetensors.js';
 import { applyTorchWeights } from './torch.js';
 
 beforeAll(async () => {
@@ -81,7 +88,7 @@ function fromNhwc(t: tf.Tensor): Chw {
 function file(
   entries: Array<[string, number[], number[]]>,
   ints: Array<[string, number[]]> = [],
-): SafetensorsFile['tensors'] {
+): DecodedSafetensors['tensors'] {
   return decodeSafetensors(
     encodeSafetensors([
       ...entries.map(([n, shape, data]) => [n, { shape, data: Float32Array.from(data) }] as const),

@@ -1,8 +1,8 @@
-import { type Module, tf } from '@spikedistill/core';
+import { type Module, type RawTensor, readSafetensorsFile, tf } from '@spikedistill/core';
 import { ConvTranspose2x2 } from '../nn/conv-transpose2d.js';
 import { Conv2d } from '../nn/conv2d.js';
 import { DepthwiseConv2d } from '../nn/depthwise-conv2d.js';
-import { readSafetensors, type TensorLike, WeightsError } from './safetensors.js';
+import { WeightsError } from './weights-error.js';
 import {
   type Assignment,
   applyWeights,
@@ -67,7 +67,7 @@ function permute(
  */
 export function applyTorchWeights(
   model: Module & Partial<TorchNamed>,
-  tensors: ReadonlyMap<string, TensorLike>,
+  tensors: ReadonlyMap<string, RawTensor>,
   source: string,
   options: LoadWeightsOptions = {},
 ): void {
@@ -126,7 +126,7 @@ export async function loadBackboneWeights(
   path: string,
   options: LoadWeightsOptions = {},
 ): Promise<void> {
-  const file = await readSafetensors(path);
+  const file = readSafetensorsFile(path);
   const own = [...model.stateDict().keys()].every((k) => file.tensors.has(k));
   if (own) applyWeights(model, file, path, options);
   else applyTorchWeights(model, file.tensors, path, options);
@@ -137,5 +137,5 @@ export async function loadTorchWeights(
   path: string,
   options: LoadWeightsOptions = {},
 ): Promise<void> {
-  applyTorchWeights(model, (await readSafetensors(path)).tensors, path, options);
+  applyTorchWeights(model, readSafetensorsFile(path).tensors, path, options);
 }

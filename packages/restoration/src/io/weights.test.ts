@@ -1,10 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRegistry, tf } from '@spikedistill/core';
+import { writeFileSync } from 'node:fs';
+import {
+  createRegistry,
+  encodeSafetensors,
+  readSafetensorsFile,
+  type TensorData,
+  tf,
+} from '@spikedistill/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../index.js';
-import { encodeSafetensors, readSafetensors, writeSafetensors } from './safetensors.js';
 import { loadBackboneWeights } from './torch.js';
 import { loadWeights, saveWeights } from './weights.js';
 
@@ -20,6 +26,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const writeSafetensors = (path: string, tensors: Iterable<readonly [string, TensorData]>) =>
+  writeFileSync(path, encodeSafetensors(tensors));
+
 const values = (m: { stateDict(): Map<string, tf.Variable> }) =>
   Object.fromEntries([...m.stateDict()].map(([k, v]) => [k, [...v.dataSync()]]));
 
@@ -32,7 +41,7 @@ describe('saveWeights / loadWeights', () => {
       .assign(tf.tensor1d([2, 3, 4]));
     const path = join(dir, 'a.safetensors');
     await saveWeights(a, path, { arch: 'dncnn' });
-    const file = await readSafetensors(path);
+    const file = readSafetensorsFile(path);
     expect(file.metadata).toEqual({ format: 'spikedistill', arch: 'dncnn' });
     expect([...file.tensors.keys()]).toContain('bn2.runningMean');
     expect(values(b)).not.toEqual(values(a));
@@ -55,13 +64,13 @@ describe('saveWeights / loadWeights', () => {
         ? ([k, { shape: [3, 3, 3, 2], data: new Float32Array(54) }] as const)
         : ([k, t] as const),
     );
-    await writeSafetensors(join(dir, 'shape.safetensors'), wrongShape);
+    writeSafetensors(join(dir, 'shape.safetensors'), wrongShape);
     await expect(loadWeights(model, join(dir, 'shape.safetensors'))).rejects.toThrow(
       /shape\.safetensors: tensor 'conv3\.weight' has shape \[3, 3, 3, 2\], the model expects \[3, 3, 3, 3\]/,
     );
     expect(values(model)).toEqual(before);
 
-    await writeSafetensors(
+    writeSafetensors(
       join(dir, 'missing.safetensors'),
       entries.filter(([k]) => k !== 'bn3.bias'),
     );
@@ -69,7 +78,7 @@ describe('saveWeights / loadWeights', () => {
       /missing\.safetensors lacks 1 tensor\(s\) the model needs: bn3\.bias/,
     );
 
-    await writeSafetensors(join(dir, 'extra.safetensors'), [
+    writeSafetensors(join(dir, 'extra.safetensors'), [
       ...entries,
       ['head.weight', { shape: [1], data: new Float32Array(1) }],
     ]);
@@ -83,7 +92,7 @@ describe('saveWeights / loadWeights', () => {
         ? ([k, { shape: t.shape, data: new Int32Array(t.data.length) }] as const)
         : ([k, t] as const),
     );
-    await writeSafetensors(join(dir, 'ints.safetensors'), ints);
+    writeSafetensors(join(dir, 'ints.safetensors'), ints);
     await expect(loadWeights(model, join(dir, 'ints.safetensors'))).rejects.toThrow(
       /tensor 'conv1\.bias' is I32/,
     );

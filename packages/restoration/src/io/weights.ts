@@ -1,11 +1,12 @@
-import { type Module, tf } from '@spikedistill/core';
 import {
-  readSafetensors,
-  type SafetensorsFile,
-  type TensorLike,
-  WeightsError,
-  writeSafetensors,
-} from './safetensors.js';
+  type DecodedSafetensors,
+  type Module,
+  type RawTensor,
+  readSafetensorsFile,
+  saveModule,
+  tf,
+} from '@spikedistill/core';
+import { WeightsError } from './weights-error.js';
 
 const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
 
@@ -15,10 +16,13 @@ export async function saveWeights(
   path: string,
   metadata: Record<string, string> = {},
 ): Promise<void> {
-  const entries = [...module.stateDict()].map(
-    ([name, v]) => [name, { shape: v.shape, data: v.dataSync() as Float32Array }] as const,
-  );
-  await writeSafetensors(path, entries, { format: 'spikedistill', ...metadata });
+  try {
+    saveModule(module, path, { format: 'spikedistill', ...metadata });
+  } catch (err) {
+    throw new WeightsError(`Cannot write weights file ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
 }
 
 export interface LoadWeightsOptions {
@@ -43,7 +47,7 @@ export function assignAll(assignments: readonly Assignment[]): void {
   }
 }
 
-export function checkFloat(source: string, name: string, t: TensorLike, model: string): void {
+export function checkFloat(source: string, name: string, t: RawTensor, model: string): void {
   if (!FLOAT_DTYPES.has(t.dtype)) {
     throw new WeightsError(
       `Weights file ${source}: tensor '${name}' is ${t.dtype}, but ${model} is floating point (F32, F16, BF16 or F64)`,
@@ -57,7 +61,7 @@ const list = (names: readonly string[]) =>
 /** Loads weights saved under the model's own names (saveWeights) into `module`. */
 export function applyWeights(
   module: Module,
-  file: SafetensorsFile,
+  file: DecodedSafetensors,
   source: string,
   options: LoadWeightsOptions = {},
 ): void {
@@ -103,5 +107,5 @@ export async function loadWeights(
   path: string,
   options: LoadWeightsOptions = {},
 ): Promise<void> {
-  applyWeights(module, await readSafetensors(path), path, options);
+  applyWeights(module, readSafetensorsFile(path), path, options);
 }
