@@ -144,9 +144,19 @@ function filterGradStride1(
   [fh, fw, ci, co]: [number, number, number, number],
   [dh, dw]: [number, number],
 ): TensorInfo {
-  const [, h, w] = x.shape as [number, number, number, number];
-  const xChannelMajor = runKernel('Transpose', { x }, { perm: [0, 3, 1, 2] }, backend);
-  // One extra zero image at the end: the last rows' reads past the end land there.
+  const [n, h, w] = x.shape as [number, number, number, number];
+  const grid = { gh: h + pad.top + pad.bottom, gw: w + pad.left + pad.right };
+  // With a thread pool every XNNPACK call pays a fork/join, so fewer, larger
+  // GEMMs win: one per tap over the whole batch (x as [Ci, N, grid], K = N·G).
+  const wholeBatch = (backend.wasm.tfjs.getThreadsCount?.() ?? 1) > 1;
+  const xChannelMajor = runKernel(
+    'Transpose',
+    { x },
+    { perm: wholeBatch ? [3, 0, 1, 2] : [0, 3, 1, 2] },
+    backend,
+  );
+  // One extra zero image (or channel) at the end: the last rows' reads past
+  // the end land there.
   const xGrid = runKernel(
     'PadV2',
     { x: xChannelMajor },
@@ -162,8 +172,14 @@ function filterGradStride1(
     backend,
   );
   disposeAll(backend, xChannelMajor);
-  const grid = { gh: h + pad.top + pad.bottom, gw: w + pad.left + pad.right };
-  const sum = gridGemms(backend, xGrid, dy, grid, [fh, fw, ci, co], [dh, dw]);
+  const sum = gridGemms(
+    backend,
+    xGrid,
+    dy,
+    { ...grid, group: wholeBatch ? n : 1 },
+    [fh, fw, ci, co],
+    [dh, dw],
+  );
   disposeAll(backend, xGrid);
   const out = backend.makeOutput([fh, fw, ci, co], 'float32');
   f32View(backend, out).set(sum);
@@ -171,21 +187,23 @@ function filterGradStride1(
 }
 
 /**
- * Σ over images and grid cells of xGrid[n, c, cell + offset(tap)] · dy[n, cell, co]
- * for every tap, as [taps, C, Co] in float64. xGrid is [N+1, C, gh, gw]
- * (channel-major, zero-padded, one zero image of margin); dy is embedded at
- * the top-left of the same grid.
+ * Σ over images and grid cells of x[c, cell + offset(tap)] · dy[cell, co]
+ * for every tap, as [taps, C, Co] in float64, one GEMM per group of images
+ * and tap. xGrid is channel-major and zero-padded with one zero slab of
+ * margin at the end: [N+1, C, gh, gw] for groups of one image, [C+1, N, gh, gw]
+ * for one group of all N; dy is embedded at the top-left of each image's grid.
  */
 function gridGemms(
   backend: WasmBackend,
   xGrid: TensorInfo,
   dy: TensorInfo,
-  { gh, gw }: { gh: number; gw: number },
+  { gh, gw, group }: { gh: number; gw: number; group: number },
   [fh, fw, ci, co]: [number, number, number, number],
   [dh, dw]: [number, number],
 ): Float64Array {
   const [n, ho, wo] = dy.shape as [number, number, number, number];
   const g = gh * gw;
+  const k = group * g;
   const dyGrid = runKernel(
     'PadV2',
     { x: dy },
@@ -201,14 +219,14 @@ function gridGemms(
     backend,
   );
   const sum = new Float64Array(fh * fw * ci * co);
-  for (let b = 0; b < n; b++) {
-    const dyImage = alias(backend, dyGrid, b * g * co, [1, g, co]);
+  for (let b = 0; b < n / group; b++) {
+    const dyImages = alias(backend, dyGrid, b * k * co, [1, k, co]);
     for (let kh = 0; kh < fh; kh++) {
       for (let kw = 0; kw < fw; kw++) {
-        const xTap = alias(backend, xGrid, b * ci * g + kh * dh * gw + kw * dw, [1, ci, g]);
+        const xTap = alias(backend, xGrid, b * ci * k + kh * dh * gw + kw * dw, [1, ci, k]);
         const part = runKernel(
           'BatchMatMul',
-          { a: xTap, b: dyImage },
+          { a: xTap, b: dyImages },
           { transposeA: false, transposeB: false },
           backend,
         );
@@ -219,7 +237,7 @@ function gridGemms(
         disposeAll(backend, part);
       }
     }
-    releaseAlias(backend, dyImage);
+    releaseAlias(backend, dyImages);
   }
   disposeAll(backend, dyGrid);
   return sum;

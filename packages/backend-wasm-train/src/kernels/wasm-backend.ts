@@ -17,7 +17,7 @@ export interface WasmBackend {
     HEAPU8: Uint8Array;
     HEAPF32: Float32Array;
     HEAP32: Int32Array;
-    tfjs: { disposeData(id: number): void };
+    tfjs: { disposeData(id: number): void; getThreadsCount?(): number };
   };
   dataIdMap: {
     get(dataId: object): { id: number; memoryOffset: number; shape: number[]; dtype: DataType };
