@@ -34,6 +34,47 @@ export function maxPoolGrad(args: {
   const x = f32View(backend, input);
   const g = f32View(backend, dy);
   dx.fill(0);
+  if (
+    filterHeight === 2 &&
+    filterWidth === 2 &&
+    strideHeight === 2 &&
+    strideWidth === 2 &&
+    top === 0 &&
+    left === 0 &&
+    outHeight * 2 <= inHeight &&
+    outWidth * 2 <= inWidth
+  ) {
+    // The usual 2×2 downsampling: windows do not overlap, each picks its
+    // first maximum with three comparisons, and dx is written, not summed.
+    const row = inWidth * c;
+    let o = 0;
+    for (let b = 0; b < batchSize; b++) {
+      for (let oh = 0; oh < outHeight; oh++) {
+        for (let ow = 0; ow < outWidth; ow++) {
+          const p0 = ((b * inHeight + 2 * oh) * inWidth + 2 * ow) * c;
+          const p1 = p0 + c;
+          const p2 = p0 + row;
+          const p3 = p2 + c;
+          for (let ch = 0; ch < c; ch++, o++) {
+            const v0 = x[p0 + ch]!;
+            const v1 = x[p1 + ch]!;
+            const v2 = x[p2 + ch]!;
+            const v3 = x[p3 + ch]!;
+            const at =
+              v0 >= v1 && v0 >= v2 && v0 >= v3
+                ? p0
+                : v1 >= v2 && v1 >= v3
+                  ? p1
+                  : v2 >= v3
+                    ? p2
+                    : p3;
+            dx[at + ch] = g[o]!;
+          }
+        }
+      }
+    }
+    return out;
+  }
   const best = new Float32Array(c);
   const where = new Int32Array(c);
   let gi = 0;
