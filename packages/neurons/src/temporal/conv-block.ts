@@ -1,8 +1,7 @@
-import { Module, type Rng, ShapeError, tf } from '@spikedistill/core';
+import { Conv2d, Module, Rng, ShapeError, tf } from '@spikedistill/core';
 import type { NeuronFactory } from '../kinds.js';
 import type { Neuron } from '../neurons/neuron.js';
 import { batchNormThroughTime, type TemporalBatchNorm, tdBN } from './batch-norm.js';
-import { Conv2d } from './conv2d.js';
 import { batchToSeq, seqToBatch } from './seq-batch.js';
 
 export type BlockNorm = 'tdbn' | 'bn' | 'none';
@@ -13,7 +12,7 @@ export interface SpikingConvBlockOptions {
   /** The neuron layer after the norm, made by this factory (e.g. `registry.createFrom('neuron', ref)`). */
   neuron: NeuronFactory;
   stride?: number;
-  /** Default 3 ('same' padding). */
+  /** Default 3. Odd kernels pad (k−1)/2 on every side (PyTorch's `padding=k//2`), even ones pad nothing. */
   kernelSize?: number;
   /** Default 'tdbn' (scaled by α·threshold of the neuron). */
   norm?: BlockNorm;
@@ -21,12 +20,12 @@ export interface SpikingConvBlockOptions {
   alpha?: number;
   /** Conv bias; default: only when there is no norm. */
   bias?: boolean;
-  /** Initialisation stream for the conv weights. */
+  /** Initialisation stream for the conv weights (PyTorch's default, U(±1/√fan_in)). */
   rng?: Rng;
 }
 
 /**
- * conv (3×3, 'same', HWIO weights) → norm (tdBN | BN | none) → spiking
+ * conv (core's Conv2d: 3×3, HWIO weights) → norm (tdBN | BN | none) → spiking
  * neurons, on [T, N, H, W, C]: conv and norm run once on the merged T·N
  * batch, the neurons step through time. Members: `conv.weight`
  * (`conv.bias`), `norm.weight`/`norm.bias`/`norm.runningMean`/`norm.runningVar`,
@@ -48,13 +47,11 @@ export class SpikingConvBlock extends Module {
     this.stride = stride;
     this.conv = this.child(
       'conv',
-      new Conv2d({
-        inChannels,
-        outChannels,
-        kernelSize,
+      new Conv2d(options.rng ?? new Rng(0), inChannels, outChannels, {
+        kernel: kernelSize,
         stride,
         bias: options.bias ?? norm === 'none',
-        ...(options.rng ? { rng: options.rng } : {}),
+        init: 'uniform',
       }),
     );
     if (norm === 'tdbn') {
@@ -81,7 +78,7 @@ export class SpikingConvBlock extends Module {
     }
     return tf.tidy(() => {
       const t = x.shape[0]!;
-      let y = this.conv.forward(seqToBatch(x));
+      let y: tf.Tensor = this.conv.forward(seqToBatch(x));
       if (this.norm) y = this.norm.forward(y);
       return batchToSeq(y, t);
     });

@@ -5,6 +5,5 @@ export {
   tdBN,
 } from './batch-norm.js';
 export { type BlockNorm, SpikingConvBlock, type SpikingConvBlockOptions } from './conv-block.js';
-export { Conv2d, type Conv2dOptions } from './conv2d.js';
 export { batchToSeq, overTime, seqToBatch } from './seq-batch.js';
 export { type ForwardModule, TimeDistributed } from './time-distributed.js';

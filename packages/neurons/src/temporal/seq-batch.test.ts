@@ -1,6 +1,5 @@
-import { tf } from '@spikedistill/core';
+import { Conv2d, Rng, tf } from '@spikedistill/core';
 import { describe, expect, it } from 'vitest';
-import { Conv2d } from './conv2d.js';
 import { batchToSeq, overTime, seqToBatch } from './seq-batch.js';
 import { TimeDistributed } from './time-distributed.js';
 
@@ -29,7 +28,7 @@ describe('seqToBatch / batchToSeq / overTime', () => {
 
 describe('TimeDistributed', () => {
   it('runs a per-sample module on every step and names its members under layer.', () => {
-    const conv = new Conv2d({ inChannels: 1, outChannels: 2, bias: true });
+    const conv = new Conv2d(new Rng(0), 1, 2, { init: 'uniform' });
     const wrapped = new TimeDistributed(conv);
     expect([...wrapped.stateDict().keys()]).toEqual(['layer.weight', 'layer.bias']);
     const x = tf.randomNormal([2, 3, 4, 4, 1], 0, 1, 'float32', 1);

@@ -1,8 +1,10 @@
-import { activateWasm, createRegistry, tf } from '@spikedistill/core';
+import { activateWasm, Conv2d, createRegistry, tf } from '@spikedistill/core';
 import { conformance } from '@spikedistill/core/testing';
 import { describe, expect, it } from 'vitest';
 import { register as registerNeurons } from '@spikedistill/neurons';
 import { register } from '../index.js';
+import { ConvTranspose2x2 } from '../nn/conv-transpose2d.js';
+import { DepthwiseConv2d } from '../nn/depthwise-conv2d.js';
 import { forwardChecks } from '../testing/backbone-checks.js';
 
 const makeRegistry = () =>
@@ -36,7 +38,7 @@ describe('on cpu', () => {
 /**
  * Plain tfjs-backend-wasm lacks the depthwise-conv backprops (restormer-lite);
  * @spikedistill/backend-wasm-train adds them. Convolutions train anyway
- * (their filter gradient is a forward conv here, see nn/conv-filter-grad.ts).
+ * (their filter gradient is a forward conv here, see core's nn/conv-filter-grad.ts).
  */
 const wasmCanTrain = (plugin: string) =>
   plugin !== 'restormer-lite' ||
@@ -69,6 +71,34 @@ describe('on wasm', () => {
       model.dispose();
     }
     await tf.setBackend('cpu');
+  });
+});
+
+describe('weight transforms', () => {
+  it('reach every conv of every backbone (what TNA quantisation relies on)', async () => {
+    await tf.setBackend('cpu');
+    const registry = makeRegistry();
+    for (const name of registry.list('backbone')) {
+      const model = registry.create('backbone', name, small[name as keyof typeof small] ?? {});
+      const convs = model
+        .modules()
+        .filter(
+          ([, m]) =>
+            m instanceof Conv2d || m instanceof DepthwiseConv2d || m instanceof ConvTranspose2x2,
+        )
+        .map(([path, m]) => [path, (m as Conv2d).weight] as const);
+      expect(convs.length, name).toBeGreaterThan(1);
+      const seen = new Set<tf.Variable>();
+      model.setWeightTransform((w) => {
+        seen.add(w);
+        return w;
+      });
+      const x = tf.randomUniform([1, 16, 16, 1], 0, 1, 'float32', 5);
+      tf.tidy(() => model.forward(x, { training: false }).output);
+      for (const [path, weight] of convs) expect(seen.has(weight), `${name} ${path}`).toBe(true);
+      x.dispose();
+      model.dispose();
+    }
   });
 });
 

@@ -1,7 +1,6 @@
-import { type Context, definePlugin, type Rng, type TapInfo, tf } from '@spikedistill/core';
+import { type Context, definePlugin, type Rng, type TapInfo, tf, Conv2d } from '@spikedistill/core';
 import { z } from 'zod';
 import { BatchNorm } from '../nn/batch-norm.js';
-import { Conv2d } from '../nn/conv2d.js';
 import { BackboneModule, type TapSink } from './base.js';
 
 export const dncnnOptions = z.object({

@@ -1,6 +1,13 @@
-import { type Context, definePlugin, Module, type Rng, type TapInfo, tf } from '@spikedistill/core';
+import {
+  type Context,
+  definePlugin,
+  Module,
+  type Rng,
+  type TapInfo,
+  tf,
+  Conv2d,
+} from '@spikedistill/core';
 import { z } from 'zod';
-import { Conv2d } from '../nn/conv2d.js';
 import { DepthwiseConv2d } from '../nn/depthwise-conv2d.js';
 import { ChannelLayerNorm } from '../nn/layer-norm.js';
 import { pixelShuffle, pixelUnshuffle } from '../nn/pixel-shuffle.js';

@@ -1,6 +1,5 @@
-import { type Context, definePlugin, type TapInfo, tf } from '@spikedistill/core';
+import { type Context, definePlugin, type TapInfo, tf, Conv2d } from '@spikedistill/core';
 import { z } from 'zod';
-import { Conv2d } from '../nn/conv2d.js';
 import { DNCNN_TAPS, dncnnTapLayers } from './dncnn.js';
 import type { TapSink } from './base.js';
 import { SpikingConv } from './spiking/block.js';

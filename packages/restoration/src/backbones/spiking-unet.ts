@@ -1,7 +1,6 @@
-import { type Context, definePlugin, type TapInfo, tf } from '@spikedistill/core';
+import { type Context, definePlugin, type TapInfo, tf, Conv2d } from '@spikedistill/core';
 import { batchToSeq, seqToBatch } from '@spikedistill/neurons';
 import { z } from 'zod';
-import { Conv2d } from '../nn/conv2d.js';
 import type { TapSink } from './base.js';
 import { SpikingConv, upsample2 } from './spiking/block.js';
 import { spikingOptions } from './spiking/options.js';

@@ -1,4 +1,5 @@
 import {
+  Conv2d,
   createRegistry,
   type DecodedSafetensors,
   decodeSafetensors,
@@ -10,7 +11,6 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../index.js';
 import { ConvTranspose2x2 } from '../nn/conv-transpose2d.js';
-import { Conv2d } from '../nn/conv2d.js';
 import { DepthwiseConv2d } from '../nn/depthwise-conv2d.js';
 import { applyTorchWeights } from './torch.js';
 

@@ -1,6 +1,5 @@
-import { type Module, type RawTensor, readSafetensorsFile, tf } from '@spikedistill/core';
+import { type Module, type RawTensor, readSafetensorsFile, tf, Conv2d } from '@spikedistill/core';
 import { ConvTranspose2x2 } from '../nn/conv-transpose2d.js';
-import { Conv2d } from '../nn/conv2d.js';
 import { DepthwiseConv2d } from '../nn/depthwise-conv2d.js';
 import { WeightsError } from './weights-error.js';
 import {

@@ -1,6 +1,4 @@
-import { Module, type Rng, tf } from '@spikedistill/core';
-import { convTranspose2x2Fast } from './conv-filter-grad.js';
-import { kaimingNormal } from './init.js';
+import { Module, type Rng, tf, convTranspose2x2Fast, kaimingNormal } from '@spikedistill/core';
 
 /**
  * 2×2 stride-2 transposed convolution (the U-Net upsampler), weight
@@ -26,7 +24,9 @@ export class ConvTranspose2x2 extends Module {
   }
 
   forward(x: tf.Tensor4D): tf.Tensor4D {
-    const y = convTranspose2x2Fast(x, this.weight as tf.Tensor4D, this.outChannels);
-    return this.bias ? tf.add(y, this.bias) : y;
+    return tf.tidy(() => {
+      const y = convTranspose2x2Fast(x, this.use(this.weight) as tf.Tensor4D, this.outChannels);
+      return this.bias ? tf.add(y, this.bias) : y;
+    });
   }
 }

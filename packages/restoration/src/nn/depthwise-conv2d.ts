@@ -1,5 +1,4 @@
-import { Module, type Rng, tf } from '@spikedistill/core';
-import { kaimingNormal } from './init.js';
+import { Module, type Rng, tf, kaimingNormal } from '@spikedistill/core';
 
 /** Per-channel k×k convolution ('same' padding), weight `[k, k, C, 1]`. */
 export class DepthwiseConv2d extends Module {
@@ -18,7 +17,9 @@ export class DepthwiseConv2d extends Module {
   }
 
   forward(x: tf.Tensor4D): tf.Tensor4D {
-    const y = tf.depthwiseConv2d(x, this.weight as tf.Tensor4D, 1, 'same');
-    return this.bias ? tf.add(y, this.bias) : y;
+    return tf.tidy(() => {
+      const y = tf.depthwiseConv2d(x, this.use(this.weight) as tf.Tensor4D, 1, 'same');
+      return this.bias ? tf.add(y, this.bias) : y;
+    });
   }
 }

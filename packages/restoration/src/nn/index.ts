@@ -1,7 +1,5 @@
 export { BatchNorm, type BatchNormOptions } from './batch-norm.js';
 export { ConvTranspose2x2 } from './conv-transpose2d.js';
-export { Conv2d, type Conv2dOptions } from './conv2d.js';
 export { DepthwiseConv2d } from './depthwise-conv2d.js';
-export { kaimingNormal } from './init.js';
 export { ChannelLayerNorm } from './layer-norm.js';
 export { pixelShuffle, pixelUnshuffle } from './pixel-shuffle.js';

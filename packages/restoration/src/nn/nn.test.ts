@@ -67,27 +67,3 @@ describe('pixel shuffle', () => {
     expect(pixelUnshuffle(pixelShuffle(x, r), r).arraySync()).toEqual(x.arraySync());
   });
 });
-
-describe('Conv2d.forwardConcat', () => {
-  it('equals the conv of the concatenation, values and gradients', async () => {
-    const { Conv2d } = await import('./conv2d.js');
-    const { Rng } = await import('@spikedistill/core');
-    const conv = new Conv2d(new Rng(4), 5, 3);
-    const a = tf.randomNormal([2, 6, 6, 2], 0, 1, 'float32', 1) as tf.Tensor4D;
-    const b = tf.randomNormal([2, 6, 6, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
-    const one = conv.forward(tf.concat([a, b], -1));
-    const two = conv.forwardConcat([a, b]);
-    expect(tf.max(tf.abs(tf.sub(one, two))).dataSync()[0]).toBeLessThan(1e-5);
-    const g1 = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
-      tf.sum(tf.square(conv.forward(tf.concat([x, y], -1) as tf.Tensor4D))),
-    )([a, b]);
-    const g2 = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
-      tf.sum(tf.square(conv.forwardConcat([x as tf.Tensor4D, y as tf.Tensor4D]))),
-    )([a, b]);
-    for (let i = 0; i < 2; i++) {
-      expect(tf.max(tf.abs(tf.sub(g1[i]!, g2[i]!))).dataSync()[0]).toBeLessThan(1e-3);
-    }
-    expect(() => conv.forwardConcat([a, a])).toThrow(/4 channels in all, the conv takes 5/);
-    conv.dispose();
-  });
-});

@@ -1,4 +1,4 @@
-import { Module, type Rng, ShapeError, tf } from '@spikedistill/core';
+import { Conv2d, Module, type Rng, ShapeError, tf } from '@spikedistill/core';
 import {
   batchNormThroughTime,
   batchToSeq,
@@ -9,7 +9,6 @@ import {
   type TemporalBatchNorm,
   tdBN,
 } from '@spikedistill/neurons';
-import { Conv2d } from '../../nn/conv2d.js';
 
 /** A block's output: the spikes, and the current that made them. */
 export interface BlockOutput {

@@ -1,4 +1,5 @@
-import { type Rng, tf } from '@spikedistill/core';
+import type { Rng } from '../rng.js';
+import { tf } from '../tf.js';
 
 /**
  * He (Kaiming) normal initialisation, std = gain / sqrt(fan_in): keeps the
@@ -14,4 +15,11 @@ export function kaimingNormal(
   const size = shape.reduce((a, b) => a * b, 1);
   const data = rng.fillNormal(new Float32Array(size), 0, gain / Math.sqrt(fanIn));
   return tf.tensor(data, shape, 'float32');
+}
+
+/** PyTorch's default for conv and linear layers: U(±1/√fan_in), for the weight and the bias alike. */
+export function torchUniform(rng: Rng, shape: number[], fanIn: number): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const bound = 1 / Math.sqrt(fanIn);
+  return tf.tensor(rng.fillUniform(new Float32Array(size), -bound, bound), shape, 'float32');
 }

@@ -1,4 +1,4 @@
-import { tf } from '@spikedistill/core';
+import { tf } from '../tf.js';
 
 type Pad = 'same' | 'valid' | number;
 
