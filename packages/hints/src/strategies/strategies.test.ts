@@ -125,7 +125,7 @@ describe('strategies', () => {
       const kept = [w0!, w1!].filter((w) => Math.abs(w) > 0.7 * mean);
       const alpha = kept.reduce((a, w) => a + Math.abs(w), 0) / kept.length;
       const expected = [w0!, w1!].map((w) => (Math.abs(w) > 0.7 * mean ? Math.sign(w) * alpha : 0));
-      used.forEach((u, i) => expect(u).toBeCloseTo(expected[i]!, 5));
+      for (const [i, u] of used.entries()) expect(u).toBeCloseTo(expected[i]!, 5);
     });
   });
 
