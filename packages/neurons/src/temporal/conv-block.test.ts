@@ -71,4 +71,36 @@ describe('SpikingConvBlock', () => {
     expect(block.conv.bias).toBeDefined();
     block.dispose();
   });
+
+  it('takes a skip concatenation as a list of inputs, and gives spikes with their current', async () => {
+    const block = new SpikingConvBlock({
+      inChannels: 5,
+      outChannels: 3,
+      neuron: lif,
+      norm: 'bn',
+      rng: new Rng(2),
+      init: 'kaiming',
+    });
+    expect(block.conv.bias).toBeUndefined();
+    const a = tf.randomUniform([2, 2, 6, 6, 2], 0, 1, 'float32', 5);
+    const b = tf.randomUniform([2, 2, 6, 6, 3], 0, 1, 'float32', 6);
+    await expectNoLeaks(() => {
+      tf.tidy(() => {
+        const whole = block.current(tf.concat([a, b], -1));
+        const parts = block.current([a, b]);
+        expect(tf.max(tf.abs(tf.sub(whole, parts))).dataSync()[0]).toBeLessThan(1e-5);
+        const spikes = block.forward([a, b]);
+        block.resetState();
+        const both = block.forwardWithCurrent([a, b]);
+        block.resetState();
+        expect(both.spikes.dataSync()).toEqual(spikes.dataSync());
+        expect(both.current.dataSync()).toEqual(parts.dataSync());
+      });
+    });
+    expect(() => block.current([a, a])).toThrow(
+      'SpikingConvBlock: expected shape [T, N, H, W, 5], got [2, 2, 6, 6, 4]',
+    );
+    tf.dispose([a, b]);
+    block.dispose();
+  });
 });

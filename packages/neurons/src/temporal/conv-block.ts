@@ -20,8 +20,19 @@ export interface SpikingConvBlockOptions {
   alpha?: number;
   /** Conv bias; default: only when there is no norm. */
   bias?: boolean;
-  /** Initialisation stream for the conv weights (PyTorch's default, U(±1/√fan_in)). */
+  /** Initialisation stream for the conv weights. */
   rng?: Rng;
+  /**
+   * Conv initialisation: 'uniform' (default) is PyTorch's U(±1/√fan_in);
+   * 'kaiming' is He normal (gain √2) with a zero bias, as core's Conv2d.
+   */
+  init?: 'uniform' | 'kaiming';
+}
+
+/** A block's output: the spikes, and the current (conv → norm) that made them. */
+export interface SpikingConvOutput {
+  spikes: tf.Tensor;
+  current: tf.Tensor;
 }
 
 /**
@@ -51,7 +62,7 @@ export class SpikingConvBlock extends Module {
         kernel: kernelSize,
         stride,
         bias: options.bias ?? norm === 'none',
-        init: 'uniform',
+        init: options.init ?? 'uniform',
       }),
     );
     if (norm === 'tdbn') {
@@ -71,21 +82,40 @@ export class SpikingConvBlock extends Module {
     this.neuron = this.child('neuron', options.neuron.create());
   }
 
-  /** The analog input current to the neurons, [T, N, H', W', C_out] (conv → norm). */
-  current(x: tf.Tensor): tf.Tensor {
-    if (x.rank !== 5 || x.shape[4] !== this.inChannels) {
-      throw new ShapeError('SpikingConvBlock', `[T, N, H, W, ${this.inChannels}]`, x.shape);
+  /**
+   * The analog input current to the neurons, [T, N, H', W', C_out] (conv →
+   * norm). `x` is [T, N, H, W, C_in], or several such whose channels together
+   * make C_in: a skip concatenation, convolved without concatenating (see
+   * Conv2d.forwardConcat).
+   */
+  current(x: tf.Tensor | readonly tf.Tensor[]): tf.Tensor {
+    const xs = Array.isArray(x) ? x : [x as tf.Tensor];
+    const channels = xs.reduce((n, xi) => n + (xi.shape[4] ?? 0), 0);
+    if (xs.length === 0 || xs.some((xi) => xi.rank !== 5) || channels !== this.inChannels) {
+      throw new ShapeError(
+        'SpikingConvBlock',
+        `[T, N, H, W, ${this.inChannels}]`,
+        xs.length === 1 ? xs[0]!.shape : [...(xs[0]?.shape.slice(0, 4) ?? []), channels],
+      );
     }
     return tf.tidy(() => {
-      const t = x.shape[0]!;
-      let y: tf.Tensor = this.conv.forward(seqToBatch(x));
+      const t = xs[0]!.shape[0]!;
+      const merged = xs.map((xi) => seqToBatch(xi) as tf.Tensor4D);
+      let y: tf.Tensor =
+        merged.length === 1 ? this.conv.forward(merged[0]!) : this.conv.forwardConcat(merged);
       if (this.norm) y = this.norm.forward(y);
       return batchToSeq(y, t);
     });
   }
 
-  /** `x` [T, N, H, W, C_in] → spikes [T, N, H/stride, W/stride, C_out]. */
-  forward(x: tf.Tensor): tf.Tensor {
+  /** `x` as for `current` → spikes [T, N, H/stride, W/stride, C_out]. */
+  forward(x: tf.Tensor | readonly tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => this.neuron.forward(this.current(x)));
+  }
+
+  /** Spikes and the current that made them, for taps that record either. */
+  forwardWithCurrent(x: tf.Tensor | readonly tf.Tensor[]): SpikingConvOutput {
+    const current = this.current(x);
+    return { spikes: this.neuron.forward(current), current };
   }
 }

@@ -4,6 +4,11 @@ export {
   type TemporalBatchNormOptions,
   tdBN,
 } from './batch-norm.js';
-export { type BlockNorm, SpikingConvBlock, type SpikingConvBlockOptions } from './conv-block.js';
+export {
+  type BlockNorm,
+  SpikingConvBlock,
+  type SpikingConvBlockOptions,
+  type SpikingConvOutput,
+} from './conv-block.js';
 export { batchToSeq, overTime, seqToBatch } from './seq-batch.js';
 export { type ForwardModule, TimeDistributed } from './time-distributed.js';

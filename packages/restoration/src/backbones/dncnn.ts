@@ -1,4 +1,4 @@
-import { type Context, definePlugin, type Rng, type TapInfo, tf, Conv2d } from '@spikedistill/core';
+import { type Context, Conv2d, definePlugin, type Rng, type TapInfo, tf } from '@spikedistill/core';
 import { z } from 'zod';
 import { BatchNorm } from '../nn/batch-norm.js';
 import { BackboneModule, type TapSink } from './base.js';

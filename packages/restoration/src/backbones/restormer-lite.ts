@@ -1,11 +1,11 @@
 import {
   type Context,
+  Conv2d,
   definePlugin,
   Module,
   type Rng,
   type TapInfo,
   tf,
-  Conv2d,
 } from '@spikedistill/core';
 import { z } from 'zod';
 import { DepthwiseConv2d } from '../nn/depthwise-conv2d.js';

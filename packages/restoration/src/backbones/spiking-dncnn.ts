@@ -1,8 +1,8 @@
-import { type Context, definePlugin, type TapInfo, tf, Conv2d } from '@spikedistill/core';
+import { type Context, Conv2d, definePlugin, type TapInfo, tf } from '@spikedistill/core';
+import { SpikingConvBlock } from '@spikedistill/neurons';
 import { z } from 'zod';
 import { DNCNN_TAPS, dncnnTapLayers } from './dncnn.js';
 import type { TapSink } from './base.js';
-import { SpikingConv } from './spiking/block.js';
 import { spikingOptions } from './spiking/options.js';
 import { SpikingStudent } from './spiking/student.js';
 
@@ -26,7 +26,7 @@ export type SpikingDncnnOptions = z.output<typeof spikingDncnnOptions>;
 export class SpikingDnCNN extends SpikingStudent {
   readonly sizeMultiple = 1;
   readonly tapInfo: readonly TapInfo[];
-  private readonly blocks: SpikingConv[] = [];
+  private readonly blocks: SpikingConvBlock[] = [];
   private readonly head: Conv2d;
   private readonly tapAt = new Map<number, string[]>();
 
@@ -37,9 +37,13 @@ export class SpikingDnCNN extends SpikingStudent {
     super(`spiking-dncnn (at ${ctx.path})`, options, ctx);
     const { channels, depth, width, norm } = options;
     for (let i = 1; i < depth; i++) {
-      const block = new SpikingConv(ctx.rng, i === 1 ? channels : width, width, {
+      const block = new SpikingConvBlock({
+        inChannels: i === 1 ? channels : width,
+        outChannels: width,
         neuron: this.neuronFactory,
         norm,
+        rng: ctx.rng,
+        init: 'kaiming',
       });
       this.blocks.push(this.child(`block${i}`, block));
     }
@@ -60,7 +64,7 @@ export class SpikingDnCNN extends SpikingStudent {
   protected run(x: tf.Tensor4D, _training: boolean, tap: TapSink): tf.Tensor4D {
     let s = this.encode(x);
     this.blocks.forEach((block, i) => {
-      const out = block.forward(s);
+      const out = block.forwardWithCurrent(s);
       s = out.spikes;
       for (const name of this.tapAt.get(i + 1) ?? []) {
         tap(name, this.options.tapSignal === 'spikes' ? out.spikes : out.current);

@@ -1,8 +1,8 @@
-import { type Context, definePlugin, type TapInfo, tf, Conv2d } from '@spikedistill/core';
-import { batchToSeq, seqToBatch } from '@spikedistill/neurons';
+import { type Context, Conv2d, definePlugin, type TapInfo, tf } from '@spikedistill/core';
+import { batchToSeq, SpikingConvBlock, seqToBatch } from '@spikedistill/neurons';
 import { z } from 'zod';
 import type { TapSink } from './base.js';
-import { SpikingConv, upsample2 } from './spiking/block.js';
+import { upsample2 } from './spiking/upsample.js';
 import { spikingOptions } from './spiking/options.js';
 import { SpikingStudent } from './spiking/student.js';
 
@@ -26,11 +26,11 @@ export type SpikingUnetOptions = z.output<typeof spikingUnetOptions>;
 export class SpikingUNet extends SpikingStudent {
   readonly sizeMultiple = 4;
   readonly tapInfo: readonly TapInfo[];
-  private readonly enc1: SpikingConv;
-  private readonly enc2: SpikingConv;
-  private readonly latent: SpikingConv;
-  private readonly dec2: SpikingConv;
-  private readonly dec1: SpikingConv;
+  private readonly enc1: SpikingConvBlock;
+  private readonly enc2: SpikingConvBlock;
+  private readonly latent: SpikingConvBlock;
+  private readonly dec2: SpikingConvBlock;
+  private readonly dec1: SpikingConvBlock;
   private readonly head: Conv2d;
 
   constructor(
@@ -43,7 +43,15 @@ export class SpikingUNet extends SpikingStudent {
     const block = (name: string, inC: number, outC: number, stride = 1) =>
       this.child(
         name,
-        new SpikingConv(ctx.rng, inC, outC, { neuron: this.neuronFactory, norm, stride }),
+        new SpikingConvBlock({
+          inChannels: inC,
+          outChannels: outC,
+          neuron: this.neuronFactory,
+          norm,
+          stride,
+          rng: ctx.rng,
+          init: 'kaiming',
+        }),
       );
     this.enc1 = block('enc1', channels, w1);
     this.enc2 = block('enc2', w1, w2, 2);
@@ -98,11 +106,11 @@ export class SpikingUNet extends SpikingStudent {
       return out.spikes;
     };
     const up = (s: tf.Tensor) => batchToSeq(upsample2(seqToBatch(s) as tf.Tensor4D), t);
-    const e1 = record('enc1', this.enc1.forward(this.encode(x)));
-    const e2 = record('enc2', this.enc2.forward(e1));
-    const lat = record('latent', this.latent.forward(e2));
-    const d2 = record('dec2', this.dec2.forward([up(lat), e2]));
-    const d1 = record('dec1', this.dec1.forward([up(d2), e1]));
+    const e1 = record('enc1', this.enc1.forwardWithCurrent(this.encode(x)));
+    const e2 = record('enc2', this.enc2.forwardWithCurrent(e1));
+    const lat = record('latent', this.latent.forwardWithCurrent(e2));
+    const d2 = record('dec2', this.dec2.forwardWithCurrent([up(lat), e2]));
+    const d1 = record('dec1', this.dec1.forwardWithCurrent([up(d2), e1]));
     const out = this.head.forward(this.meanOverTime(d1));
     return this.options.residual ? tf.add(x, out) : out;
   }

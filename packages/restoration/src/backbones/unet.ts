@@ -1,11 +1,11 @@
 import {
   type Context,
+  Conv2d,
   definePlugin,
   Module,
   type Rng,
   type TapInfo,
   tf,
-  Conv2d,
 } from '@spikedistill/core';
 import { z } from 'zod';
 import { BatchNorm } from '../nn/batch-norm.js';

@@ -1,4 +1,4 @@
-import { type Module, type RawTensor, readSafetensorsFile, tf, Conv2d } from '@spikedistill/core';
+import { Conv2d, type Module, type RawTensor, readSafetensorsFile, tf } from '@spikedistill/core';
 import { ConvTranspose2x2 } from '../nn/conv-transpose2d.js';
 import { DepthwiseConv2d } from '../nn/depthwise-conv2d.js';
 import { WeightsError } from './weights-error.js';

@@ -1,4 +1,4 @@
-import { Module, type Rng, tf, convTranspose2x2Fast, kaimingNormal } from '@spikedistill/core';
+import { convTranspose2x2Fast, kaimingNormal, Module, type Rng, tf } from '@spikedistill/core';
 
 /**
  * 2×2 stride-2 transposed convolution (the U-Net upsampler), weight

@@ -1,4 +1,4 @@
-import { Module, type Rng, tf, kaimingNormal } from '@spikedistill/core';
+import { kaimingNormal, Module, type Rng, tf } from '@spikedistill/core';
 
 /** Per-channel k×k convolution ('same' padding), weight `[k, k, C, 1]`. */
 export class DepthwiseConv2d extends Module {
