@@ -394,7 +394,7 @@ describe('the WebAssembly loops', () => {
   it('load on the wasm backend (the JavaScript loops are only a fallback there)', async () => {
     await tf.setBackend('wasm');
     const lif = lifWasmFor((tf.backend() as unknown as { wasm: object }).wasm);
-    expect(typeof lif?.forward).toBe('function');
-    expect(typeof lif?.backward).toBe('function');
+    expect(typeof lif?.forward4).toBe('function');
+    expect(typeof lif?.backward4).toBe('function');
   });
 });

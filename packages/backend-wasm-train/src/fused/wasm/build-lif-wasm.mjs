@@ -14,8 +14,8 @@ const wabt = await wabtInit();
 
 function assemble(memoryMax) {
   const text = source.replace('MEMORY_MAX', memoryMax);
-  const module = wabt.parseWat('lif.wat', text, { threads: true });
-  module.validate({ threads: true });
+  const module = wabt.parseWat('lif.wat', text, { threads: true, simd: true });
+  module.validate({ threads: true, simd: true });
   const { buffer } = module.toBinary({});
   module.destroy();
   return Buffer.from(buffer).toString('base64');

@@ -25,12 +25,14 @@
         (i64.shl (i64.add (i64.trunc_f64_s (local.get $k)) (i64.const 1023)) (i64.const 52)))))
 
   ;; kind: 0 IF (H = V + X), 1 decayInput, 2 input not decayed. soft: reset by subtraction.
-  (func (export "forward")
+  ;; Neurons [i0, n): the scalar loop (the SIMD one below does whole groups of 4).
+  (func $forward1 (export "forward")
     (param $x i32) (param $v0 i32) (param $s i32) (param $h i32) (param $v i32)
     (param $n i32) (param $T i32) (param $kind i32) (param $soft i32)
-    (param $tau f32) (param $thr f32) (param $vr f32)
+    (param $tau f32) (param $thr f32) (param $vr f32) (param $i0 i32)
     (local $i i32) (local $t i32) (local $k i32) (local $stride i32)
     (local $vi f32) (local $xi f32) (local $hi f32)
+    (local.set $i (local.get $i0))
     (local.set $stride (i32.shl (local.get $n) (i32.const 2)))
     (block $done
       (loop $neurons
@@ -107,12 +109,13 @@
       (then (f64.div (f64.const 1) (local.get $a)))
       (else (f64.const 0))))
 
-  (func (export "backward")
+  (func $backward1 (export "backward")
     (param $dS i32) (param $dV i32) (param $dH i32) (param $h i32) (param $dx i32) (param $dv0 i32)
     (param $n i32) (param $T i32) (param $sg i32) (param $soft i32) (param $detach i32)
-    (param $thr f64) (param $vr f64) (param $alpha f64) (param $dHdV f64) (param $dHdX f64)
+    (param $thr f64) (param $vr f64) (param $alpha f64) (param $dHdV f64) (param $dHdX f64) (param $i0 i32)
     (local $i i32) (local $t i32) (local $k i32) (local $stride i32)
     (local $gV f64) (local $hi f64) (local $s f64) (local $g f64) (local $dVdH f64) (local $gH f64)
+    (local.set $i (local.get $i0))
     (local.set $stride (i32.shl (local.get $n) (i32.const 2)))
     (block $done
       (loop $neurons
@@ -153,4 +156,172 @@
             (br $steps)))
         (f32.store (i32.add (local.get $dv0) (i32.shl (local.get $i) (i32.const 2))) (f32.demote_f64 (local.get $gV)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $neurons)))))
+        (br $neurons))))
+  ;; e^x for 4 lanes in float32: Cody–Waite reduction, Taylor series to r⁷
+  ;; (error ~1e-7 relative, float32's own), 2^k built in the exponent bits.
+  (func $exp4 (param $x v128) (result v128)
+    (local $k v128) (local $r v128)
+    (local.set $x (f32x4.min (f32x4.max (local.get $x) (f32x4.splat (f32.const -87))) (f32x4.splat (f32.const 88))))
+    (local.set $k (f32x4.nearest (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.4426950408889634)))))
+    (local.set $r
+      (f32x4.sub
+        (f32x4.sub (local.get $x) (f32x4.mul (local.get $k) (f32x4.splat (f32.const 0.693359375))))
+        (f32x4.mul (local.get $k) (f32x4.splat (f32.const -2.12194440e-4)))))
+    (f32x4.mul
+      (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.splat (f32.const 0.0001984126984126984)) (local.get $r)) (f32x4.splat (f32.const 0.001388888888888889))) (local.get $r)) (f32x4.splat (f32.const 0.008333333333333333))) (local.get $r)) (f32x4.splat (f32.const 0.041666666666666664))) (local.get $r)) (f32x4.splat (f32.const 0.16666666666666666))) (local.get $r)) (f32x4.splat (f32.const 0.5))) (local.get $r)) (f32x4.splat (f32.const 1.0))) (local.get $r)) (f32x4.splat (f32.const 1.0)))
+      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $k)) (i32x4.splat (i32.const 127))) (i32.const 23))))
+
+  (func $surrogate4 (param $id i32) (param $a f32) (param $x v128) (result v128)
+    (local $e v128) (local $d v128) (local $ax v128) (local $a4 v128)
+    (local.set $a4 (f32x4.splat (local.get $a)))
+    (local.set $ax (f32x4.abs (local.get $x)))
+    (block $rect
+      (block $fast
+        (block $triangle
+          (block $atan
+            (block $sigmoid
+              (br_table $sigmoid $atan $triangle $fast $rect (local.get $id)))
+            (local.set $e
+              (f32x4.div (f32x4.splat (f32.const 1))
+                (f32x4.add (f32x4.splat (f32.const 1))
+                  (call $exp4 (f32x4.neg (f32x4.mul (local.get $a4) (local.get $x)))))))
+            (return (f32x4.mul (f32x4.mul (local.get $a4) (local.get $e))
+              (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $e)))))
+          (local.set $d (f32x4.mul (f32x4.splat (f32.mul (f32.const 1.5707963267948966) (local.get $a))) (local.get $x)))
+          (return
+            (f32x4.div (f32x4.splat (f32.div (local.get $a) (f32.const 2)))
+              (f32x4.add (f32x4.splat (f32.const 1)) (f32x4.mul (local.get $d) (local.get $d))))))
+        (return
+          (f32x4.max (f32x4.splat (f32.const 0))
+            (f32x4.sub (local.get $a4)
+              (f32x4.mul (f32x4.splat (f32.mul (local.get $a) (local.get $a))) (local.get $ax))))))
+      (local.set $d (f32x4.add (f32x4.splat (f32.const 1)) (f32x4.mul (local.get $a4) (local.get $ax))))
+      (return (f32x4.div (f32x4.splat (f32.const 1)) (f32x4.mul (local.get $d) (local.get $d)))))
+    (v128.and
+      (f32x4.lt (local.get $ax) (f32x4.splat (f32.div (local.get $a) (f32.const 2))))
+      (f32x4.splat (f32.div (f32.const 1) (local.get $a)))))
+
+  ;; Neurons in groups of 4 (f32x4 lanes), then the scalar loop for the rest.
+  ;; Forward: the same float32 operations per lane, so the same bits.
+  (func (export "forward4")
+    (param $x i32) (param $v0 i32) (param $s i32) (param $h i32) (param $v i32)
+    (param $n i32) (param $T i32) (param $kind i32) (param $soft i32)
+    (param $tau f32) (param $thr f32) (param $vr f32)
+    (local $i i32) (local $n4 i32) (local $t i32) (local $k i32) (local $stride i32)
+    (local $vi v128) (local $xi v128) (local $hi v128) (local $fired v128)
+    (local $tau4 v128) (local $thr4 v128) (local $vr4 v128) (local $one4 v128)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (local.set $stride (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $tau4 (f32x4.splat (local.get $tau)))
+    (local.set $thr4 (f32x4.splat (local.get $thr)))
+    (local.set $vr4 (f32x4.splat (local.get $vr)))
+    (local.set $one4 (f32x4.splat (f32.const 1)))
+    (block $done
+      (loop $neurons
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n4)))
+        (local.set $k (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $vi (v128.load (i32.add (local.get $v0) (local.get $k))))
+        (local.set $t (i32.const 0))
+        (block $steps_done
+          (loop $steps
+            (br_if $steps_done (i32.ge_u (local.get $t) (local.get $T)))
+            (local.set $xi (v128.load (i32.add (local.get $x) (local.get $k))))
+            (if (i32.eqz (local.get $kind))
+              (then (local.set $hi (f32x4.add (local.get $vi) (local.get $xi))))
+              (else
+                (if (i32.eq (local.get $kind) (i32.const 1))
+                  (then
+                    (local.set $hi
+                      (f32x4.add (local.get $vi)
+                        (f32x4.div
+                          (f32x4.sub (local.get $xi) (f32x4.sub (local.get $vi) (local.get $vr4)))
+                          (local.get $tau4)))))
+                  (else
+                    (local.set $hi
+                      (f32x4.add
+                        (f32x4.sub (local.get $vi)
+                          (f32x4.div (f32x4.sub (local.get $vi) (local.get $vr4)) (local.get $tau4)))
+                        (local.get $xi)))))))
+            (local.set $fired (f32x4.ge (local.get $hi) (local.get $thr4)))
+            (v128.store (i32.add (local.get $h) (local.get $k)) (local.get $hi))
+            (v128.store (i32.add (local.get $s) (local.get $k)) (v128.and (local.get $fired) (local.get $one4)))
+            (local.set $vi
+              (v128.bitselect
+                (if (result v128) (local.get $soft)
+                  (then (f32x4.sub (local.get $hi) (local.get $thr4)))
+                  (else (local.get $vr4)))
+                (local.get $hi)
+                (local.get $fired)))
+            (local.set $k (i32.add (local.get $k) (local.get $stride)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $steps)))
+        (v128.store (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 2))) (local.get $vi))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $neurons)))
+    (call $forward1 (local.get $x) (local.get $v0) (local.get $s) (local.get $h) (local.get $v)
+      (local.get $n) (local.get $T) (local.get $kind) (local.get $soft)
+      (local.get $tau) (local.get $thr) (local.get $vr) (local.get $n4)))
+
+  ;; Backward in float32 lanes (the scalar loop runs in float64; both agree
+  ;; with the unfused gradient to float32 rounding).
+  (func (export "backward4")
+    (param $dS i32) (param $dV i32) (param $dH i32) (param $h i32) (param $dx i32) (param $dv0 i32)
+    (param $n i32) (param $T i32) (param $sg i32) (param $soft i32) (param $detach i32)
+    (param $thr f64) (param $vr f64) (param $alpha f64) (param $dHdV f64) (param $dHdX f64)
+    (local $i i32) (local $n4 i32) (local $t i32) (local $k i32) (local $stride i32)
+    (local $gV v128) (local $hi v128) (local $s v128) (local $g v128) (local $dVdH v128) (local $gH v128)
+    (local $thr4 v128) (local $vr4 v128) (local $one4 v128) (local $dHdV4 v128) (local $dHdX4 v128)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (local.set $stride (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $thr4 (f32x4.splat (f32.demote_f64 (local.get $thr))))
+    (local.set $vr4 (f32x4.splat (f32.demote_f64 (local.get $vr))))
+    (local.set $one4 (f32x4.splat (f32.const 1)))
+    (local.set $dHdV4 (f32x4.splat (f32.demote_f64 (local.get $dHdV))))
+    (local.set $dHdX4 (f32x4.splat (f32.demote_f64 (local.get $dHdX))))
+    (block $done
+      (loop $neurons
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n4)))
+        (local.set $gV (v128.load (i32.add (local.get $dV) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $k
+          (i32.add (i32.shl (local.get $i) (i32.const 2))
+            (i32.mul (i32.sub (local.get $T) (i32.const 1)) (local.get $stride))))
+        (local.set $t (local.get $T))
+        (block $steps_done
+          (loop $steps
+            (br_if $steps_done (i32.eqz (local.get $t)))
+            (local.set $hi (v128.load (i32.add (local.get $h) (local.get $k))))
+            (local.set $s (v128.and (f32x4.ge (local.get $hi) (local.get $thr4)) (local.get $one4)))
+            (local.set $g
+              (call $surrogate4 (local.get $sg) (f32.demote_f64 (local.get $alpha))
+                (f32x4.sub (local.get $hi) (local.get $thr4))))
+            (if (local.get $soft)
+              (then
+                (local.set $dVdH
+                  (if (result v128) (local.get $detach)
+                    (then (local.get $one4))
+                    (else (f32x4.sub (local.get $one4) (f32x4.mul (local.get $thr4) (local.get $g)))))))
+              (else
+                (local.set $dVdH
+                  (if (result v128) (local.get $detach)
+                    (then (f32x4.sub (local.get $one4) (local.get $s)))
+                    (else
+                      (f32x4.add (f32x4.sub (local.get $one4) (local.get $s))
+                        (f32x4.mul (f32x4.sub (local.get $vr4) (local.get $hi)) (local.get $g))))))))
+            (local.set $gH
+              (f32x4.add
+                (f32x4.add
+                  (f32x4.mul (v128.load (i32.add (local.get $dS) (local.get $k))) (local.get $g))
+                  (f32x4.mul (local.get $gV) (local.get $dVdH)))
+                (v128.load (i32.add (local.get $dH) (local.get $k)))))
+            (v128.store (i32.add (local.get $dx) (local.get $k)) (f32x4.mul (local.get $gH) (local.get $dHdX4)))
+            (local.set $gV (f32x4.mul (local.get $gH) (local.get $dHdV4)))
+            (local.set $k (i32.sub (local.get $k) (local.get $stride)))
+            (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+            (br $steps)))
+        (v128.store (i32.add (local.get $dv0) (i32.shl (local.get $i) (i32.const 2))) (local.get $gV))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $neurons)))
+    (call $backward1 (local.get $dS) (local.get $dV) (local.get $dH) (local.get $h) (local.get $dx) (local.get $dv0)
+      (local.get $n) (local.get $T) (local.get $sg) (local.get $soft) (local.get $detach)
+      (local.get $thr) (local.get $vr) (local.get $alpha) (local.get $dHdV) (local.get $dHdX) (local.get $n4)))
+)
