@@ -1,4 +1,4 @@
-import { Module, ShapeError, tf } from '@spikedistill/core';
+import { BatchNorm } from '@spikedistill/core';
 
 export interface TemporalBatchNormOptions {
   channels: number;
@@ -10,62 +10,17 @@ export interface TemporalBatchNormOptions {
 }
 
 /**
- * Batch norm over time, channels last: statistics over every axis but the
- * last, so over T and N (and H, W) together. With `scale` = α·V_th this is
- * threshold-dependent batch norm (tdBN, Zheng et al. 2021):
- *
- *     y = scale · weight · (x − μ) / √(σ² + ε) + bias
- *
- * Training uses the batch statistics and updates `runningMean`/`runningVar`
- * (unbiased variance, as PyTorch); eval uses the running ones. Accepts
- * [T, N, …, C] or the merged [T·N, …, C] alike.
+ * Batch norm over time, channels last: core's BatchNorm, whose statistics
+ * cover every axis but the last, so over T and N (and H, W) together. With
+ * `scale` = α·V_th this is threshold-dependent batch norm (tdBN, Zheng et
+ * al. 2021). Training or eval follows the module's mode. Accepts
+ * [T, N, …, C] or the merged [T·N, …, C] alike. This subclass only keeps
+ * neurons' options-object constructor.
  */
-export class TemporalBatchNorm extends Module {
-  readonly weight: tf.Variable;
-  readonly bias: tf.Variable;
-  readonly runningMean: tf.Variable;
-  readonly runningVar: tf.Variable;
-  readonly channels: number;
-  readonly scale: number;
-  readonly eps: number;
-  readonly momentum: number;
-
+export class TemporalBatchNorm extends BatchNorm {
   constructor(options: TemporalBatchNormOptions) {
-    super();
-    const { channels, scale = 1, eps = 1e-5, momentum = 0.1 } = options;
-    this.channels = channels;
-    this.scale = scale;
-    this.eps = eps;
-    this.momentum = momentum;
-    this.weight = this.param('weight', tf.ones([channels]));
-    this.bias = this.param('bias', tf.zeros([channels]));
-    this.runningMean = this.buffer('runningMean', tf.zeros([channels]));
-    this.runningVar = this.buffer('runningVar', tf.ones([channels]));
-  }
-
-  forward(x: tf.Tensor): tf.Tensor {
-    if (x.rank < 2 || x.shape[x.rank - 1] !== this.channels) {
-      throw new ShapeError('TemporalBatchNorm', `[…, ${this.channels}]`, x.shape);
-    }
-    const axes = x.shape.slice(0, -1).map((_, i) => i);
-    if (!this.training) {
-      return tf.tidy(() => this.normalize(x, this.runningMean, this.runningVar));
-    }
-    const count = x.size / this.channels;
-    return tf.tidy(() => {
-      const { mean, variance } = tf.moments(x, axes);
-      const y = this.normalize(x, mean, variance);
-      const m = this.momentum;
-      const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
-      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
-      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(unbiased, m)));
-      return y;
-    });
-  }
-
-  private normalize(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor): tf.Tensor {
-    const gain = tf.mul(tf.rsqrt(tf.add(variance, this.eps)), tf.mul(this.weight, this.scale));
-    return tf.add(tf.mul(tf.sub(x, mean), gain), this.bias);
+    const { channels, ...rest } = options;
+    super(channels, rest);
   }
 }
 

@@ -1,6 +1,13 @@
-import { type Context, Conv2d, definePlugin, type Rng, type TapInfo, tf } from '@spikedistill/core';
+import {
+  BatchNorm,
+  type Context,
+  Conv2d,
+  definePlugin,
+  type Rng,
+  type TapInfo,
+  tf,
+} from '@spikedistill/core';
 import { z } from 'zod';
-import { BatchNorm } from '../nn/batch-norm.js';
 import { BackboneModule, type TapSink } from './base.js';
 
 export const dncnnOptions = z.object({

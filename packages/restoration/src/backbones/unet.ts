@@ -1,4 +1,5 @@
 import {
+  BatchNorm,
   type Context,
   Conv2d,
   definePlugin,
@@ -8,7 +9,6 @@ import {
   tf,
 } from '@spikedistill/core';
 import { z } from 'zod';
-import { BatchNorm } from '../nn/batch-norm.js';
 import { ConvTranspose2x2 } from '../nn/conv-transpose2d.js';
 import { BackboneModule, type TapSink } from './base.js';
 

@@ -1,4 +1,3 @@
-export { BatchNorm, type BatchNormOptions } from './batch-norm.js';
 export { ConvTranspose2x2 } from './conv-transpose2d.js';
 export { DepthwiseConv2d } from './depthwise-conv2d.js';
 export { ChannelLayerNorm } from './layer-norm.js';
