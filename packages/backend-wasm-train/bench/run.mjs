@@ -45,6 +45,8 @@ function runJson(cmd, args) {
   return JSON.parse(line);
 }
 
+// Other processes share the CPU; the 1-minute load average says how much.
+const loadBefore = loadavg()[0];
 const torch = findPython();
 if (!torch) {
   console.log('PyTorch not found (tried python3, /usr/bin/python3): the PyTorch side is skipped.');
@@ -94,8 +96,7 @@ const netLabel = {
 const report = {
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model, cpus: availableParallelism(), node: process.version },
-  // Other processes share the CPU; the 1-minute load average says how much.
-  loadAverage: { before: loadavg()[0] },
+  loadAverage: { before: loadBefore },
   pytorch: torch?.version ?? null,
   options: opts,
   steps: [],
