@@ -1,6 +1,13 @@
-import { activateWasm, type Backend, definePlugin, wasmBackend } from '@spikedistill/core';
+import {
+  activateWasm,
+  type Backend,
+  ConfigError,
+  definePlugin,
+  wasmBackend,
+} from '@spikedistill/core';
 import { z } from 'zod';
 import { registerTrainingKernels } from './kernels/register-all.js';
+import { configureThreads, threadsOption } from './parallel/threads.js';
 
 /**
  * Kernel sets this backend installs on activation, in order. Each must be
@@ -19,9 +26,9 @@ export const wasmTrainBackend = definePlugin({
   name: 'wasm',
   description:
     'tfjs WebAssembly backend (SIMD, bundled) with training kernels from @spikedistill/backend-wasm-train.',
-  options: z.object({}),
+  options: z.object({ threads: threadsOption }),
   create: (options, ctx): Backend => {
-    const base = wasmBackend.create(options, ctx);
+    const base = wasmBackend.create({}, ctx);
     return {
       tfName: 'wasm',
       priority: 50,
@@ -32,6 +39,14 @@ export const wasmTrainBackend = definePlugin({
           : availability;
       },
       activate: async () => {
+        try {
+          const threads = await configureThreads(options.threads);
+          ctx.events.emit('log', { level: 'debug', message: `wasm: ${threads} thread(s)` });
+        } catch (err) {
+          // Already initialised with another count (e.g. by core's plain wasm plugin): keep it.
+          if (!(err instanceof ConfigError)) throw err;
+          ctx.events.emit('log', { level: 'warn', message: err.message });
+        }
         // Kernels register after the wasm package is imported, or its own
         // registrations (made on import) would replace ours.
         await activateWasm();
