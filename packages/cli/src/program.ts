@@ -38,6 +38,12 @@ interface ConfigFlags {
   backend?: string;
 }
 
+interface RunFlags extends ConfigFlags {
+  out?: string;
+  resume: boolean;
+  evalLimit?: number;
+}
+
 /** Loads the config, applies `--set`, builds the registry and activates the backend. */
 async function prepare(
   file: string,
@@ -81,48 +87,47 @@ export function buildProgram(log: (line: string) => void = console.log): Command
       demoCommand({ backend: o.backend, steps: o.steps, outDir: o.out, log }),
     );
 
-  withConfig(program.command('train').description('train the config’s student with its strategy'))
-    .option('--out <dir>', 'run folder (default: <output>/<name>)')
-    .option('--resume', 'continue from the newest checkpoint in the run folder', false)
-    .option('--eval-limit <n>', 'evaluate on at most n images per set', positiveInt)
-    .action(
-      async (
-        file: string,
-        o: ConfigFlags & { out?: string; resume: boolean; evalLimit?: number },
-      ) => {
+  /** `train` and `ablate` share their run options; only what they run differs. */
+  const runCommand = (
+    name: string,
+    description: string,
+    outHelp: string,
+    run: (
+      registry: Registry,
+      config: ExperimentConfig,
+      o: RunFlags,
+      outDir: string,
+    ) => Promise<unknown>,
+  ) =>
+    withConfig(program.command(name).description(description))
+      .option('--out <dir>', outHelp)
+      .option('--resume', 'continue from the newest checkpoint(s) in the run folder', false)
+      .option('--eval-limit <n>', 'evaluate on at most n images per set', positiveInt)
+      .action(async (file: string, o: RunFlags) => {
         const { config, registry } = await prepare(file, o, log);
-        await trainCommand(registry, config, {
-          runDir: o.out ?? join(config.output, config.name),
-          resume: o.resume,
-          evalLimit: o.evalLimit,
-          grid: true,
-          log,
-        });
-      },
-    );
+        await run(registry, config, o, o.out ?? join(config.output, config.name));
+      });
 
-  withConfig(
-    program
-      .command('ablate')
-      .description('train every variant of the config’s `ablate` sweep and compare'),
-  )
-    .option('--out <dir>', 'folder for the variants (default: <output>/<name>)')
-    .option('--resume', 'resume unfinished variants', false)
-    .option('--eval-limit <n>', 'evaluate on at most n images per set', positiveInt)
-    .action(
-      async (
-        file: string,
-        o: ConfigFlags & { out?: string; resume: boolean; evalLimit?: number },
-      ) => {
-        const { config, registry } = await prepare(file, o, log);
-        await ablateCommand(registry, config, {
-          outDir: o.out ?? join(config.output, config.name),
-          resume: o.resume,
-          evalLimit: o.evalLimit,
-          log,
-        });
-      },
-    );
+  runCommand(
+    'train',
+    'train the config’s student with its strategy',
+    'run folder (default: <output>/<name>)',
+    (registry, config, o, runDir) =>
+      trainCommand(registry, config, {
+        runDir,
+        resume: o.resume,
+        evalLimit: o.evalLimit,
+        grid: true,
+        log,
+      }),
+  );
+  runCommand(
+    'ablate',
+    'train every variant of the config’s `ablate` sweep and compare',
+    'folder for the variants (default: <output>/<name>)',
+    (registry, config, o, outDir) =>
+      ablateCommand(registry, config, { outDir, resume: o.resume, evalLimit: o.evalLimit, log }),
+  );
 
   withConfig(
     program
