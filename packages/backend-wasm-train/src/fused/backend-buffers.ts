@@ -1,5 +1,6 @@
 import { ShapeError, SpikedistillError, tf } from '@spikedistill/core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { f32View, type WasmBackend } from '../kernels/wasm-backend.js';
 
 /**
  * Runs `fn` on Float32Array views of the inputs and of freshly allocated
@@ -60,18 +61,10 @@ export function runOnWasm(
   outShapes: number[][],
   fn: BufferKernel,
 ): TensorInfo[] {
-  const b = backend as WasmLike;
+  const b = backend as WasmBackend;
   for (const [name, t] of inputs) requireFloat32(kernel, name, t);
   const outs = outShapes.map((shape) => b.makeOutput(shape, 'float32'));
-  // The threaded build's heap is a SharedArrayBuffer whose `HEAPF32` view is
-  // refreshed lazily; the memory object always has the current buffer.
-  const buffer = b.wasm.wasmMemory?.buffer ?? b.wasm.HEAPF32.buffer;
-  const view = (t: TensorInfo) =>
-    new Float32Array(
-      buffer,
-      b.dataIdMap.get(t.dataId).memoryOffset,
-      tf.util.sizeFromShape(t.shape),
-    );
+  const view = (t: TensorInfo) => f32View(b, t);
   fn(
     inputs.map(([, t]) => view(t)),
     outs.map(view),

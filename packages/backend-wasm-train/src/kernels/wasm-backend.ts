@@ -17,6 +17,8 @@ export interface WasmBackend {
     HEAPU8: Uint8Array;
     HEAPF32: Float32Array;
     HEAP32: Int32Array;
+    /** The module's memory (threaded build): its `buffer` is always the current one. */
+    wasmMemory?: { buffer: ArrayBufferLike };
     tfjs: { disposeData(id: number): void; getThreadsCount?(): number };
   };
   dataIdMap: {
@@ -36,7 +38,10 @@ export const WASM = 'wasm';
  */
 export function f32View(backend: WasmBackend, t: TensorInfo): Float32Array {
   const { memoryOffset } = backend.dataIdMap.get(t.dataId);
-  return new Float32Array(backend.wasm.HEAPU8.buffer, memoryOffset, tf.util.sizeFromShape(t.shape));
+  // The threaded build's heap is a SharedArrayBuffer whose HEAP* views are
+  // refreshed lazily; the memory object always has the current buffer.
+  const buffer = backend.wasm.wasmMemory?.buffer ?? backend.wasm.HEAPU8.buffer;
+  return new Float32Array(buffer, memoryOffset, tf.util.sizeFromShape(t.shape));
 }
 
 /** Byte offset of a tensor's data on the heap. */
