@@ -135,7 +135,8 @@ export async function train(
       return loss.total;
     }, variables);
     const lossValue = value.dataSync()[0]!;
-    const terms = Object.fromEntries(termNames.map((n, i) => [n, termValues!.dataSync()[i]!]));
+    const termData = termValues!.dataSync();
+    const terms = Object.fromEntries(termNames.map((n, i) => [n, termData[i]!]));
     tf.dispose([value, termValues!, batch.input, batch.target]);
     if (!Number.isFinite(lossValue)) {
       tf.dispose(grads);
