@@ -11,7 +11,7 @@ import { f32View, type WasmBackend } from '../kernels/wasm-backend.js';
 export type BufferKernel = (inputs: Float32Array[], outputs: Float32Array[]) => void;
 
 interface WasmLike {
-  wasm: { HEAPF32: Float32Array; wasmMemory?: { buffer: ArrayBufferLike } };
+  wasm: object;
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
 }
