@@ -7,6 +7,12 @@ import {
 } from '@spikedistill/core';
 import { z } from 'zod';
 import { registerTrainingKernels } from './kernels/register-all.js';
+import {
+  configureNativeConv,
+  loadNativeRuntime,
+  nativeConvOption,
+  type NativeConvStatus,
+} from './native/native-conv.js';
 import { configureThreads, threadsOption } from './parallel/threads.js';
 
 /**
@@ -26,7 +32,7 @@ export const wasmTrainBackend = definePlugin({
   name: 'wasm',
   description:
     'tfjs WebAssembly backend (SIMD, bundled) with training kernels from @spikedistill/backend-wasm-train.',
-  options: z.object({ threads: threadsOption }),
+  options: z.object({ threads: threadsOption, nativeConv: nativeConvOption }),
   create: (options, ctx): Backend => {
     const base = wasmBackend.create({}, ctx);
     return {
@@ -35,7 +41,10 @@ export const wasmTrainBackend = definePlugin({
       probe: async () => {
         const availability = await base.probe();
         return availability.available
-          ? { available: true, detail: 'bundled with @spikedistill/core; training kernels' }
+          ? {
+              available: true,
+              detail: `bundled with @spikedistill/core; training kernels; ${convEngine(options.nativeConv)}`,
+            }
           : availability;
       },
       activate: async () => {
@@ -51,7 +60,25 @@ export const wasmTrainBackend = definePlugin({
         // registrations (made on import) would replace ours.
         await activateWasm();
         for (const install of kernelSets) install();
+        const status = configureNativeConv(options.nativeConv);
+        ctx.events.emit('log', { level: 'info', message: `wasm: ${describeConvEngine(status)}` });
       },
     };
   },
 });
+
+/** Says what will run the conv passes under `mode`, without activating anything. */
+function convEngine(mode: NativeConvStatus['mode']): string {
+  if (mode === 'off') return 'conv passes on wasm (nativeConv off)';
+  const runtime = loadNativeRuntime();
+  return runtime.ok
+    ? `conv passes on onnxruntime-node ${runtime.version} (nativeConv ${mode})`
+    : `conv passes on wasm (${runtime.reason})`;
+}
+
+/** One line for the log: which engine runs the conv passes, and why. */
+export function describeConvEngine(status: NativeConvStatus): string {
+  return status.active
+    ? `conv passes on ${status.engine} native kernels (nativeConv ${status.mode})`
+    : `conv passes on wasm (XNNPACK): ${status.reason ?? 'native conv unavailable'}`;
+}

@@ -35,3 +35,23 @@ export {
   threadsOption,
   wasmThreads,
 } from './parallel/threads.js';
+
+// --- conv passes on ONNX Runtime's native kernels (src/native) --------------
+export { describeConvEngine } from './backend.js';
+export {
+  type ConvPass,
+  clearNativeConvSessions,
+  configureNativeConv,
+  type NativeConvMode,
+  type NativeConvStatus,
+  type NativeConvTuning,
+  nativeConvOption,
+  nativeConvStatus,
+} from './native/native-conv.js';
+
+// --- op-by-op timing (src/profile) -----------------------------------------
+export {
+  type KernelProfiler,
+  type KernelTiming,
+  startKernelProfile,
+} from './profile/kernel-profile.js';

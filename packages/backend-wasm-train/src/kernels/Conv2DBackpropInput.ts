@@ -5,6 +5,7 @@ import type {
   KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { runNativeConvPass } from '../native/native-conv.js';
 import { depthToSpaceNhwc } from './DepthToSpace.js';
 import {
   disposeAll,
@@ -133,6 +134,10 @@ export function conv2DBackpropInput(args: {
     false,
     format,
   );
+  if (format === 'channelsLast') {
+    const native = runNativeConvPass('inputGrad', backend, info, [dy, filter], inputShape);
+    if (native) return native;
+  }
   const rowsPlan = planAxis(
     info.inHeight,
     info.outHeight,

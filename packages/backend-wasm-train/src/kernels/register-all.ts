@@ -3,6 +3,7 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { avgPoolGradConfig } from './AvgPoolGrad.js';
 import { batchMatMulConfig } from './BatchMatMul.js';
 import { concatConfig } from './Concat.js';
+import { conv2DConfig } from './Conv2D.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { depthToSpaceConfig } from './DepthToSpace.js';
@@ -25,6 +26,7 @@ export const trainingKernels: readonly KernelConfig[] = [
   avgPoolGradConfig,
   batchMatMulConfig,
   concatConfig,
+  conv2DConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   depthToSpaceConfig,
