@@ -2,6 +2,7 @@ import { tf } from '@spikedistill/core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { avgPoolGradConfig } from './AvgPoolGrad.js';
 import { batchMatMulConfig } from './BatchMatMul.js';
+import { castConfig } from './Cast.js';
 import { concatConfig } from './Concat.js';
 import { conv2DConfig } from './Conv2D.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
@@ -25,6 +26,7 @@ import { keepOriginalKernel } from './wasm-backend.js';
 export const trainingKernels: readonly KernelConfig[] = [
   avgPoolGradConfig,
   batchMatMulConfig,
+  castConfig,
   concatConfig,
   conv2DConfig,
   conv2DBackpropFilterConfig,
