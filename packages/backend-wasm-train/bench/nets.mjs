@@ -1,7 +1,7 @@
 // The two benchmark nets in tfjs, layer for layer the same as torch_bench.py.
 // Written with plain tf ops (not the restoration package's models) so the two
 // sides are identical by construction and the bench runs before those exist.
-import { fusedLif, tf } from '@spikedistill/core';
+import { fusedBatchNorm, fusedLif, hasFusedBatchNorm, tf } from '@spikedistill/core';
 
 let seed = 1;
 function conv(cin, cout, k = 3) {
@@ -12,18 +12,22 @@ function bnParams(c) {
   return { gamma: tf.variable(tf.ones([c])), beta: tf.variable(tf.zeros([c])) };
 }
 /**
- * Batch norm in training mode (batch statistics, gradients through them),
- * written as the restoration package's BatchNorm is: tf.batchNorm's gradient
- * tiles 1/σ to the input's full size, which wasm's Tile makes the slowest op.
+ * Batch norm in training mode (batch statistics, gradients through them), as
+ * core's BatchNorm: the fused kernel (one pass forward, one backward) where
+ * the backend has it, else tf.moments and the affine, whose gradient is ~25
+ * tf ops (and on wasm, Tile makes 1/σ full size).
  */
-function bn(h, p) {
+function bn(h, p, fused = true) {
+  if (fused && hasFusedBatchNorm()) {
+    return fusedBatchNorm(h, p.gamma, p.beta, { eps: 1e-5, scale: 1 }).y;
+  }
   const { mean, variance } = tf.moments(h, [0, 1, 2]);
   const normalised = tf.mul(tf.sub(h, mean), tf.rsqrt(tf.add(variance, 1e-5)));
   return tf.add(tf.mul(normalised, p.gamma), p.beta);
 }
 
 /** DnCNN (Zhang et al. 2017): conv+ReLU, (depth−2)×(conv+BN+ReLU), conv; predicts the noise. */
-export function dncnn({ depth = 6, width = 32, channels = 1 } = {}) {
+export function dncnn({ depth = 6, width = 32, channels = 1, fusedNorm = true } = {}) {
   const first = conv(channels, width);
   const firstBias = tf.variable(tf.zeros([width]));
   const mids = Array.from({ length: depth - 2 }, () => ({
@@ -34,7 +38,7 @@ export function dncnn({ depth = 6, width = 32, channels = 1 } = {}) {
   return {
     forward(x) {
       let h = tf.relu(tf.add(tf.conv2d(x, first, 1, 'same'), firstBias));
-      for (const m of mids) h = tf.relu(bn(tf.conv2d(h, m.w, 1, 'same'), m));
+      for (const m of mids) h = tf.relu(bn(tf.conv2d(h, m.w, 1, 'same'), m, fusedNorm));
       return tf.sub(x, tf.conv2d(h, last, 1, 'same'));
     },
   };
@@ -81,7 +85,13 @@ function unfusedLif(x) {
   return tf.concat(out, 0);
 }
 
-export function spikingUnet({ width = 16, timesteps = 4, channels = 1, fused = true } = {}) {
+export function spikingUnet({
+  width = 16,
+  timesteps = 4,
+  channels = 1,
+  fused = true,
+  fusedNorm = true,
+} = {}) {
   const w2 = 2 * width;
   const layers = {
     enc: { w: conv(channels, width), ...bnParams(width) },
@@ -103,7 +113,7 @@ export function spikingUnet({ width = 16, timesteps = 4, channels = 1, fused = t
     );
     return tf.reshape(spikes, [tn, hh, ww, c]);
   };
-  const block = (h, p, stride = 1) => lif(bn(tf.conv2d(h, p.w, stride, 'same'), p));
+  const block = (h, p, stride = 1) => lif(bn(tf.conv2d(h, p.w, stride, 'same'), p, fusedNorm));
   return {
     forward(x) {
       const [n, hh, ww, c] = x.shape;

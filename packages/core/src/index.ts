@@ -42,6 +42,14 @@ export {
   hasFusedLif,
 } from './kernels/fused-lif.js';
 export {
+  type FusedBatchNormAttrs,
+  FusedBatchNormGradKernelName,
+  FusedBatchNormKernelName,
+  type FusedBatchNormResult,
+  fusedBatchNorm,
+  hasFusedBatchNorm,
+} from './kernels/fused-batch-norm.js';
+export {
   type Backbone,
   checkTaps,
   type ForwardOptions,

@@ -1,20 +1,35 @@
 import { tf } from '@spikedistill/core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { fusedBatchNormGradConfig } from './fused-batch-norm-gradient.js';
 import { fusedLifGradConfig } from './fused-lif-gradient.js';
+import { fusedBatchNormCpuConfig, fusedBatchNormWasmConfig } from './SpikedistillFusedBatchNorm.js';
+import {
+  fusedBatchNormGradCpuConfig,
+  fusedBatchNormGradWasmConfig,
+} from './SpikedistillFusedBatchNormGrad.js';
 import { fusedLifCpuConfig, fusedLifWasmConfig } from './SpikedistillFusedLif.js';
 import { fusedLifGradCpuConfig, fusedLifGradWasmConfig } from './SpikedistillFusedLifGrad.js';
 
-/** The fused LIF kernels, on wasm (the training backend) and cpu (the reference the tests compare with). */
+/**
+ * The fused LIF and batch-norm kernels, on wasm (the training backend) and
+ * cpu (the reference the tests compare with).
+ */
 export const fusedKernels: readonly KernelConfig[] = [
   fusedLifWasmConfig,
   fusedLifCpuConfig,
   fusedLifGradWasmConfig,
   fusedLifGradCpuConfig,
+  fusedBatchNormWasmConfig,
+  fusedBatchNormCpuConfig,
+  fusedBatchNormGradWasmConfig,
+  fusedBatchNormGradCpuConfig,
 ];
 
+const gradients = [fusedLifGradConfig, fusedBatchNormGradConfig];
+
 /**
- * Registers the fused LIF kernels and their gradient (see `fusedLif` and
- * `hasFusedLif` in @spikedistill/core). Safe to call again; neither the
+ * Registers the fused kernels and their gradients (see `fusedLif`,
+ * `fusedBatchNorm` and `hasFused…` in @spikedistill/core). Safe to call again; neither the
  * cpu nor the wasm backend needs to be loaded first (no built-in kernel has
  * these names).
  */
@@ -25,9 +40,10 @@ export function registerFusedKernels(): void {
     if (existing) tf.unregisterKernel(config.kernelName, config.backendName);
     tf.registerKernel(config);
   }
-  const grad = tf.getGradient(fusedLifGradConfig.kernelName);
-  if (grad?.gradFunc !== fusedLifGradConfig.gradFunc) {
+  for (const gradient of gradients) {
     // tfjs has no unregisterGradient; re-registering only warns, and the newest wins.
-    tf.registerGradient(fusedLifGradConfig);
+    if (tf.getGradient(gradient.kernelName)?.gradFunc !== gradient.gradFunc) {
+      tf.registerGradient(gradient);
+    }
   }
 }
