@@ -1,4 +1,4 @@
-import type { OnnxGraph, OnnxNode } from './onnx-model.js';
+import { NCHWC_DOMAIN, type OnnxGraph, type OnnxNode } from './onnx-model.js';
 
 /**
  * The three passes of a 2-D convolution as small ONNX graphs with tfjs's
@@ -65,9 +65,97 @@ export function onnxAgrees(g: ConvGeometry): boolean {
   );
 }
 
-/** y = conv(x, w): inputs x, w; output y. */
-export function forwardGraph(g: ConvGeometry): OnnxGraph | undefined {
+/**
+ * The same convolution on ONNX Runtime's blocked-layout kernels (the NCHWc
+ * ops its graph optimiser uses for constant weights; here the weight is an
+ * input, reordered inside the graph): ReorderInput reads NHWC directly and
+ * ReorderOutput writes NHWC, so no transposes; measured 1.4–1.8× the plain
+ * Conv's speed on this machine. `filter` is [O, I, kh, kw]-shaped with its
+ * data in MLAS's OIHWBiBo order; needs I and O multiples of the block.
+ */
+function blockedConv(
+  input: string,
+  filter: string,
+  output: string,
+  outChannels: number,
+  attrs: Record<string, number[]>,
+): OnnxNode[] {
+  return [
+    {
+      op: 'ReorderInput',
+      domain: NCHWC_DOMAIN,
+      inputs: [input],
+      outputs: [`${input}Blocked`],
+      attrs: { channels_last: 1 },
+    },
+    {
+      op: 'Conv',
+      domain: NCHWC_DOMAIN,
+      inputs: [`${input}Blocked`, filter],
+      outputs: [`${output}Blocked`],
+      attrs: { ...attrs, group: 1 },
+    },
+    {
+      op: 'ReorderOutput',
+      domain: NCHWC_DOMAIN,
+      inputs: [`${output}Blocked`],
+      outputs: [output],
+      attrs: { channels: outChannels, channels_last: 1 },
+    },
+  ];
+}
+
+/**
+ * Nodes that turn an HWIO weight [kh, kw, Ci, Co] (`w`) into the blocked
+ * filter of a conv from `from` to `to` channels ('ci' → 'co' for the forward
+ * pass, 'co' → 'ci' for dx), named `name`.
+ */
+function blockedFilter(
+  g: ConvGeometry,
+  w: string,
+  name: string,
+  block: number,
+  direction: 'forward' | 'inputGrad',
+): { nodes: OnnxNode[]; constants: NonNullable<OnnxGraph['constants']> } {
+  const { filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = g;
+  // [kh, kw, Ci/B, B(ci), Co/B, B(co)] → [O/B, I/B, kh, kw, B(i), B(o)]
+  const perm = direction === 'forward' ? [4, 2, 0, 1, 3, 5] : [2, 4, 0, 1, 5, 3];
+  const oihw = direction === 'forward' ? [co, ci, kh, kw] : [ci, co, kh, kw];
+  return {
+    nodes: [
+      { op: 'Reshape', inputs: [w, `${name}Split`], outputs: [`${name}6`] },
+      { op: 'Transpose', inputs: [`${name}6`], outputs: [`${name}B`], attrs: { perm } },
+      { op: 'Reshape', inputs: [`${name}B`, `${name}Oihw`], outputs: [name] },
+    ],
+    constants: [
+      { name: `${name}Split`, int64: [kh, kw, ci / block, block, co / block, block] },
+      { name: `${name}Oihw`, int64: oihw },
+    ],
+  };
+}
+
+const blockable = (g: ConvGeometry, block: number) =>
+  block > 0 && g.inChannels % block === 0 && g.outChannels % block === 0;
+
+/**
+ * y = conv(x, w): inputs x, w; output y. With `block` (ONNX Runtime's NCHWc
+ * block size, 0 when its blocked kernels are unavailable) and channel counts
+ * that are multiples of it, on the blocked kernels.
+ */
+export function forwardGraph(g: ConvGeometry, block = 0): OnnxGraph | undefined {
   if (!onnxAgrees(g)) return undefined;
+  if (blockable(g, block)) {
+    const filter = blockedFilter(g, 'w', 'wb', block, 'forward');
+    return {
+      inputs: [
+        { name: 'x', shape: xShape(g) },
+        { name: 'w', shape: filterShape(g) },
+      ],
+      outputs: [{ name: 'y', shape: dyShape(g) }],
+      nodes: [...filter.nodes, ...blockedConv('x', 'wb', 'y', g.outChannels, convAttrs(g))],
+      constants: filter.constants,
+    };
+  }
   return {
     inputs: [
       { name: 'x', shape: xShape(g) },
@@ -90,7 +178,7 @@ export function forwardGraph(g: ConvGeometry): OnnxGraph | undefined {
  * measured). Otherwise ConvTranspose with the forward pads; output_padding
  * adds the rows and columns the forward pass never read (they get zero).
  */
-export function inputGradGraph(g: ConvGeometry): OnnxGraph | undefined {
+export function inputGradGraph(g: ConvGeometry, block = 0): OnnxGraph | undefined {
   if (!onnxAgrees(g)) return undefined;
   const { filterHeight: kh, filterWidth: kw, dilationHeight: dh, dilationWidth: dw } = g;
   const io = {
@@ -119,7 +207,32 @@ export function inputGradGraph(g: ConvGeometry): OnnxGraph | undefined {
     dh * (kh - 1) - g.pad.bottom,
     dw * (kw - 1) - g.pad.right,
   ];
-  if (g.strideHeight === 1 && g.strideWidth === 1 && Math.min(...flipped) >= 0) {
+  const flip: NonNullable<OnnxGraph['constants']> = [
+    { name: 'last', int64: [-1, -1] },
+    // With a negative step, a very negative end clamps to "before index 0".
+    { name: 'beforeFirst', int64: [Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER] },
+    { name: 'axes', int64: [0, 1] },
+    { name: 'steps', int64: [-1, -1] },
+  ];
+  const stride1 = g.strideHeight === 1 && g.strideWidth === 1 && Math.min(...flipped) >= 0;
+  if (stride1 && blockable(g, block)) {
+    const filter = blockedFilter(g, 'wr', 'wb', block, 'inputGrad');
+    return {
+      ...io,
+      nodes: [
+        { op: 'Slice', inputs: ['w', 'last', 'beforeFirst', 'axes', 'steps'], outputs: ['wr'] },
+        ...filter.nodes,
+        ...blockedConv('dy', 'wb', 'dx', g.inChannels, {
+          kernel_shape: [kh, kw],
+          strides: [1, 1],
+          dilations: [dh, dw],
+          pads: flipped,
+        }),
+      ],
+      constants: [...flip, ...filter.constants],
+    };
+  }
+  if (stride1) {
     return {
       ...io,
       nodes: [
@@ -136,13 +249,7 @@ export function inputGradGraph(g: ConvGeometry): OnnxGraph | undefined {
         },
         toNhwc,
       ],
-      constants: [
-        { name: 'last', int64: [-1, -1] },
-        // With a negative step, a very negative end clamps to "before index 0".
-        { name: 'beforeFirst', int64: [Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER] },
-        { name: 'axes', int64: [0, 1] },
-        { name: 'steps', int64: [-1, -1] },
-      ],
+      constants: flip,
     };
   }
   // Rows the forward windows never reached, which the adjoint leaves at zero.

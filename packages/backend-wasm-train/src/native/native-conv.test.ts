@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError, tf } from '@spikedistill/core';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -56,6 +57,14 @@ const cases: Case[] = [
     ],
   },
 ];
+// Channel counts ONNX Runtime's blocked kernels take (multiples of 16 with
+// AVX-512, of 8 with AVX2): forward and stride-1 dx run on them.
+const blocked: Case[] = [
+  { x: [2, 7, 6, 16], f: [3, 3, 16, 32], s: 1, pad: 'same' },
+  { x: [1, 9, 8, 32], f: [3, 3, 32, 16], s: 2, pad: 'same' },
+  { x: [3, 5, 7, 16], f: [1, 1, 16, 16], s: 1, pad: 'valid' },
+  { x: [1, 8, 9, 16], f: [3, 3, 16, 16], s: 1, pad: 'valid', d: 2 },
+];
 const dilated: Case[] = [
   { x: [2, 11, 10, 3], f: [3, 3, 3, 4], s: 1, pad: 'same', d: 2 },
   { x: [1, 12, 13, 5], f: [3, 2, 5, 3], s: 1, pad: 'valid', d: 3 },
@@ -103,6 +112,34 @@ describe.skipIf(!runtime.ok)('conv passes on ONNX Runtime (nativeConv on)', () =
       });
     });
   }
+
+  for (const [i, c] of blocked.entries()) {
+    it(`matches cpu on the blocked kernels: ${label(c)}`, async () => {
+      const d = c.d ?? 1;
+      await expectSameOnCpuAndWasm(() => {
+        const { x, w, dy } = passInputs(c, 300 + 10 * i);
+        const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC' };
+        const outs: tf.Tensor[] = [tf.conv2d(x, w, c.s, c.pad, 'NHWC', d)];
+        // tfjs's dx takes no dilations (and cpu's ignores them)
+        if (d === 1) {
+          outs.push(
+            kernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: c.x }),
+          );
+        }
+        return outs;
+      });
+      expect(nativeConvStatus().passes.forward).toEqual({ native: 1, wasm: 0 });
+    });
+  }
+
+  it('finds the block of the blocked kernels (16 with AVX-512, 8 with AVX2)', () => {
+    // A wrong block or filter order makes the detection fall back to the
+    // plain graphs (block 0), which the cases above would not notice.
+    const flags = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+    const expected = /\bavx512f\b/.test(flags) ? 16 : /\bavx2\b/.test(flags) ? 8 : undefined;
+    if (expected === undefined) expect([0, 8, 16]).toContain(nativeConvStatus().nchwcBlock);
+    else expect(nativeConvStatus().nchwcBlock).toBe(expected);
+  });
 
   for (const [i, c] of dilated.entries()) {
     // tfjs's dx kernel has no dilations; dW has (an extension, see the kernel

@@ -35,6 +35,8 @@ export interface NativeConvStatus {
   engine: string;
   /** Why the wasm kernels run, when they do. */
   reason?: string;
+  /** Channel block of ONNX Runtime's NCHWc kernels used for conv layers whose channels it divides (0: none). */
+  nchwcBlock: number;
   /** Sessions in the cache. */
   sessions: number;
   /** Passes run on each engine since the last configureNativeConv. */
@@ -119,6 +121,7 @@ export function nativeConvStatus(): NativeConvStatus {
     active,
     engine: runtime?.ok ? `onnxruntime-node ${runtime.version}` : 'wasm (XNNPACK)',
     ...(state.reason ? { reason: state.reason } : {}),
+    nchwcBlock: active ? nchwcBlock() : 0,
     sessions: state.sessions.size,
     passes: structuredClone(state.passes),
   };
@@ -156,11 +159,68 @@ export function geometryOf(info: tf.backend_util.Conv2DInfo): ConvGeometry {
   };
 }
 
-const builders: Record<ConvPass, (g: ConvGeometry) => OnnxGraph | undefined> = {
+const builders: Record<ConvPass, (g: ConvGeometry, block: number) => OnnxGraph | undefined> = {
   forward: forwardGraph,
   inputGrad: inputGradGraph,
   filterGrad: filterGradGraph,
 };
+
+let blockSize: number | undefined;
+
+/**
+ * The channel block of ONNX Runtime's NCHWc kernels here (16 with AVX-512, 8
+ * with AVX2), found by running a blocked and a plain conv on the same data;
+ * 0 when neither size agrees (or the ops are missing): the plain graphs run.
+ */
+export function nchwcBlock(): number {
+  if (blockSize !== undefined) return blockSize;
+  blockSize = 0;
+  const runtime = loadRuntime();
+  if (!runtime.ok) return 0;
+  for (const block of [16, 8]) {
+    const g: ConvGeometry = {
+      batch: 1,
+      inHeight: 5,
+      inWidth: 4,
+      inChannels: block,
+      outHeight: 5,
+      outWidth: 4,
+      outChannels: block,
+      filterHeight: 3,
+      filterWidth: 3,
+      strideHeight: 1,
+      strideWidth: 1,
+      dilationHeight: 1,
+      dilationWidth: 1,
+      pad: { top: 1, bottom: 1, left: 1, right: 1 },
+    };
+    const x = Float32Array.from({ length: 20 * block }, (_, i) => Math.sin(i));
+    const w = Float32Array.from({ length: 9 * block * block }, (_, i) => Math.cos(3 * i));
+    const run = (graph: OnnxGraph) => {
+      const session = new NativeSession(runtime.modules, graph, 1);
+      const y = new Float32Array(20 * block);
+      try {
+        session.run([x, w], [y]);
+      } finally {
+        session.dispose();
+      }
+      return y;
+    };
+    try {
+      const plain = run(forwardGraph(g, 0)!);
+      const blocked = run(forwardGraph(g, block)!);
+      const scale = plain.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      if (plain.every((v, i) => Math.abs(v - blocked[i]!) <= 1e-5 * scale)) {
+        blockSize = block;
+        break;
+      }
+    } catch {
+      // this build lacks the blocked ops: plain graphs
+      break;
+    }
+  }
+  return blockSize;
+}
 
 function threadsOf(backend: WasmBackend): number {
   return backend.wasm.tfjs.getThreadsCount?.() ?? 1;
@@ -182,7 +242,7 @@ function sessionFor(pass: ConvPass, g: ConvGeometry, threads: number): NativeSes
     return cached;
   }
   if (state.refused.has(key)) return undefined;
-  const graph = builders[pass](g);
+  const graph = builders[pass](g, nchwcBlock());
   if (!graph) {
     state.refused.add(key);
     return undefined;

@@ -10,6 +10,11 @@ import type { onnx } from 'onnx-proto';
 
 /** Opset 13: ReduceSum takes its axes as an input; Slice takes negative steps. */
 export const OPSET = 13;
+/**
+ * ONNX Runtime's blocked-layout CPU kernels (ReorderInput, Conv,
+ * ReorderOutput), what its own NchwcTransformer rewrites Conv into.
+ */
+export const NCHWC_DOMAIN = 'com.microsoft.nchwc';
 /** IR version 7 goes with opset 13 (onnx/onnx docs/Versioning.md). */
 const IR_VERSION = 7;
 
@@ -29,6 +34,8 @@ export type AttrValue = number | number[];
 
 export interface OnnxNode {
   op: string;
+  /** Operator set domain; default the standard one. */
+  domain?: string;
   inputs: string[];
   outputs: string[];
   attrs?: Record<string, AttrValue>;
@@ -71,10 +78,15 @@ export function encodeModel(graph: OnnxGraph): Uint8Array {
           // Little-endian float32 bytes, as ONNX's raw_data requires (x86 and ARM hosts are).
           rawData: new Uint8Array(c.float32.buffer, c.float32.byteOffset, c.float32.byteLength),
         };
+  const domains = new Set(graph.nodes.map((n) => n.domain ?? ''));
+  domains.delete('');
   const model = p.ModelProto.create({
     irVersion: IR_VERSION,
     producerName: '@spikedistill/backend-wasm-train',
-    opsetImport: [{ domain: '', version: OPSET }],
+    opsetImport: [
+      { domain: '', version: OPSET },
+      ...[...domains].map((domain) => ({ domain, version: 1 })),
+    ],
     graph: {
       name: 'pass',
       input: graph.inputs.map((i) => value(i.name, i.shape)),
@@ -83,6 +95,7 @@ export function encodeModel(graph: OnnxGraph): Uint8Array {
       node: graph.nodes.map((n, i) => ({
         name: `${n.op}_${i}`,
         opType: n.op,
+        ...(n.domain ? { domain: n.domain } : {}),
         input: n.inputs,
         output: n.outputs,
         attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => attribute(k, v)),
