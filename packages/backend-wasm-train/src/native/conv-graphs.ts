@@ -291,9 +291,14 @@ export function inputGradGraph(g: ConvGeometry, block = 0): OnnxGraph | undefine
  * that tap's [Co, Ci]. Staying in NHWC avoids transposing x; a few images
  * at a time keep the tap windows in cache (measured faster than one grouped
  * one-hot convolution building all im2col columns, and than one GEMM over
- * them). Inputs x, dy; output dw.
+ * them). Inputs x, dy (and with `accumulate`, acc: dw = acc + this batch's);
+ * output dw.
  */
-export function filterGradGraph(g: ConvGeometry): OnnxGraph | undefined {
+export function filterGradGraph(
+  g: ConvGeometry,
+  _block = 0,
+  accumulate = false,
+): OnnxGraph | undefined {
   if (!onnxAgrees(g)) return undefined;
   const { batch: n, inChannels: ci, outChannels: co, filterHeight: kh, filterWidth: kw } = g;
   const rows = n * g.outHeight * g.outWidth;
@@ -344,12 +349,15 @@ export function filterGradGraph(g: ConvGeometry): OnnxGraph | undefined {
     { op: 'Concat', inputs: taps, outputs: ['byTap'], attrs: { axis: 0 } },
     // [taps, Co, Ci] → [taps, Ci, Co] → [kh, kw, Ci, Co]
     { op: 'Transpose', inputs: ['byTap'], outputs: ['byTapT'], attrs: { perm: [0, 2, 1] } },
-    { op: 'Reshape', inputs: ['byTapT', 'filter'], outputs: ['dw'] },
+    { op: 'Reshape', inputs: ['byTapT', 'filter'], outputs: [accumulate ? 'chunk' : 'dw'] },
   );
+  // Over a batch in chunks: dw = acc + this chunk's (the caller alternates buffers)
+  if (accumulate) nodes.push({ op: 'Add', inputs: ['acc', 'chunk'], outputs: ['dw'] });
   return {
     inputs: [
       { name: 'x', shape: xShape(g) },
       { name: 'dy', shape: dyShape(g) },
+      ...(accumulate ? [{ name: 'acc', shape: filterShape(g) }] : []),
     ],
     outputs: [{ name: 'dw', shape: filterShape(g) }],
     nodes,

@@ -159,7 +159,10 @@ export function geometryOf(info: tf.backend_util.Conv2DInfo): ConvGeometry {
   };
 }
 
-const builders: Record<ConvPass, (g: ConvGeometry, block: number) => OnnxGraph | undefined> = {
+const builders: Record<
+  ConvPass,
+  (g: ConvGeometry, block: number, accumulate: boolean) => OnnxGraph | undefined
+> = {
   forward: forwardGraph,
   inputGrad: inputGradGraph,
   filterGrad: filterGradGraph,
@@ -226,14 +229,19 @@ function threadsOf(backend: WasmBackend): number {
   return backend.wasm.tfjs.getThreadsCount?.() ?? 1;
 }
 
-const passKey = (pass: ConvPass, g: ConvGeometry, threads: number) =>
-  `${pass} ${threads} ${JSON.stringify(g)}`;
+const passKey = (pass: ConvPass, g: ConvGeometry, threads: number, accumulate = false) =>
+  `${pass} ${threads} ${accumulate ? 'acc ' : ''}${JSON.stringify(g)}`;
 
 /** The cached session for `pass` on `g`, built on first use; undefined if not covered. */
-function sessionFor(pass: ConvPass, g: ConvGeometry, threads: number): NativeSession | undefined {
+function sessionFor(
+  pass: ConvPass,
+  g: ConvGeometry,
+  threads: number,
+  accumulate = false,
+): NativeSession | undefined {
   const runtime = loadRuntime();
   if (!runtime.ok) return undefined;
-  const key = passKey(pass, g, threads);
+  const key = passKey(pass, g, threads, accumulate);
   const cached = state.sessions.get(key);
   if (cached) {
     // Most recently used last, so eviction takes the oldest.
@@ -242,7 +250,7 @@ function sessionFor(pass: ConvPass, g: ConvGeometry, threads: number): NativeSes
     return cached;
   }
   if (state.refused.has(key)) return undefined;
-  const graph = builders[pass](g, nchwcBlock());
+  const graph = builders[pass](g, nchwcBlock(), accumulate);
   if (!graph) {
     state.refused.add(key);
     return undefined;
@@ -339,8 +347,10 @@ function guarded(
 /**
  * dW over the batch a few images at a time (`filterGradChunk` floats of x),
  * which keeps each tap's window in cache; the chunk divides the batch, so one
- * session serves every chunk. The first chunk writes the output, the others
- * are added to it.
+ * session serves every chunk. Each run adds its chunk to the previous sum
+ * inside the graph (a JavaScript loop over the heap is several times slower
+ * here), alternating between the output and a scratch buffer so that the
+ * last run writes the output.
  */
 function filterGradInChunks(
   backend: WasmBackend,
@@ -351,27 +361,32 @@ function filterGradInChunks(
   const perImage = g.inHeight * g.inWidth * g.inChannels;
   let chunk = Math.max(1, Math.min(g.batch, Math.floor(state.tuning.filterGradChunk / perImage)));
   while (g.batch % chunk !== 0) chunk--;
+  const runs = g.batch / chunk;
   const threads = threadsOf(backend);
   const chunkGeometry = { ...g, batch: chunk };
-  const session = sessionFor('filterGrad', chunkGeometry, threads);
+  const session = sessionFor('filterGrad', chunkGeometry, threads, runs > 1);
   if (!session) return undefined;
   const out = backend.makeOutput(outShape, 'float32');
-  return guarded(backend, out, passKey('filterGrad', chunkGeometry, threads), () => {
+  const key = passKey('filterGrad', chunkGeometry, threads, runs > 1);
+  return guarded(backend, out, key, () => {
     const xAll = f32View(backend, x);
     const dyAll = f32View(backend, dy);
     const dw = f32View(backend, out);
     const xSize = xAll.length / g.batch;
     const dySize = dyAll.length / g.batch;
-    const partial = chunk < g.batch ? new Float32Array(dw.length) : dw;
-    for (let start = 0; start < g.batch; start += chunk) {
-      session.run(
-        [
-          xAll.subarray(start * xSize, (start + chunk) * xSize),
-          dyAll.subarray(start * dySize, (start + chunk) * dySize),
-        ],
-        [start === 0 ? dw : partial],
-      );
-      if (start > 0) for (let i = 0; i < dw.length; i++) dw[i]! += partial[i]!;
+    const images = (all: Float32Array, size: number, run: number) =>
+      all.subarray(run * chunk * size, (run + 1) * chunk * size);
+    if (runs === 1) {
+      session.run([xAll, dyAll], [dw]);
+      return;
+    }
+    const scratch = new Float32Array(dw.length);
+    // zeros for the first run; then each run reads what the previous wrote
+    let previous: Float32Array = new Float32Array(dw.length);
+    for (let run = 0; run < runs; run++) {
+      const target = (runs - 1 - run) % 2 === 0 ? dw : scratch;
+      session.run([images(xAll, xSize, run), images(dyAll, dySize, run), previous], [target]);
+      previous = target;
     }
   });
 }
