@@ -1,4 +1,5 @@
 import { tf } from '@spikedistill/core';
+import { registerReductionGradients } from '../gradients/broadcast-reductions.js';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { avgPoolGradConfig } from './AvgPoolGrad.js';
 import { batchMatMulConfig } from './BatchMatMul.js';
@@ -69,4 +70,5 @@ export function registerTrainingKernels(): void {
     const setupFunc = existing?.setupFunc ?? config.setupFunc;
     tf.registerKernel(setupFunc ? { ...config, setupFunc } : config);
   }
+  registerReductionGradients();
 }
