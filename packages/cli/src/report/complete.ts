@@ -16,6 +16,8 @@ export interface CompleteOptions {
   registry: Registry;
   /** Test images to draw per run (0: none). */
   images: number;
+  /** Score the teacher where teacher.json is missing. */
+  scoreTeacher: boolean;
   log: (line: string) => void;
 }
 
@@ -36,7 +38,8 @@ export async function completeRuns(data: ReportData, options: CompleteOptions): 
       data.warnings.push(`${variant.label}: no ${missing}, so no images, teacher row or energy`);
       continue;
     }
-    if (run.samples && run.energy && (run.teacher || !run.config.teacher)) continue;
+    if (run.samples && run.energy && (run.teacher || !run.config.teacher || !options.scoreTeacher))
+      continue;
     const config = parseExperimentConfig(run.config, join(run.dir, 'config.json'));
     try {
       await completeRun(run, config, teacherScores, options);
@@ -52,7 +55,7 @@ async function completeRun(
   run: RunData,
   config: ExperimentConfig,
   teacherScores: Map<string, TeacherFile>,
-  { registry, images, log }: CompleteOptions,
+  { registry, images, scoreTeacher, log }: CompleteOptions,
 ): Promise<void> {
   const weights = join(run.dir, 'student.safetensors');
   if (!run.energy) {
@@ -60,7 +63,7 @@ async function completeRun(
     run.energy = (await measureConfigEnergy(registry, config, weights)).file;
     writeFileSync(join(run.dir, 'energy.json'), JSON.stringify(run.energy, null, 2));
   }
-  const needTeacher = config.teacher && !run.teacher;
+  const needTeacher = scoreTeacher && config.teacher && !run.teacher;
   const needSamples = images > 0 && !run.samples;
   if (!needTeacher && !needSamples) return;
 

@@ -34,6 +34,12 @@ export interface ReportOptions {
   registry?: Registry;
   /** Test images per run for the image grids (default 3; 0: none). */
   images?: number;
+  /**
+   * Score the teacher on the test sets when a run has no teacher.json
+   * (default true; once per distinct teacher — a large teacher on a full
+   * benchmark set takes a while).
+   */
+  scoreTeacher?: boolean;
   /** Where the three files go (default: the folder itself). */
   outDir?: string;
   log?: (line: string) => void;
@@ -59,7 +65,12 @@ export async function writeReport(
   const log = options.log ?? (() => {});
   const data = loadReportData(folder);
   if (options.registry) {
-    await completeRuns(data, { registry: options.registry, images: options.images ?? 3, log });
+    await completeRuns(data, {
+      registry: options.registry,
+      images: options.images ?? 3,
+      scoreTeacher: options.scoreTeacher ?? true,
+      log,
+    });
   } else {
     const bare = data.variants.filter((v) => v.status === 'done' && v.run && !v.run.energy);
     if (bare.length) {

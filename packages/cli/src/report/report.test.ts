@@ -1,8 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tf } from '@spikedistill/core';
 import { describe, expect, it } from 'vitest';
 import { aggregate, loadReportData, resultTable, stat, writeReport } from './index.js';
+import { detailWindow } from './samples.js';
 
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -210,5 +212,20 @@ describe('report folders', () => {
       [{ 'strategy.name': 'hint', seed: 2 }, 2],
     ]);
     expect(aggregate(data).groups.map((g) => g.label)).toEqual(['strategy.name=hint']);
+  });
+});
+
+describe('image grids', () => {
+  it('zoom on the most detailed window of the clean image', async () => {
+    await tf.setBackend('cpu');
+    // 32×32, flat except a checkerboard in the bottom-right 8×8 corner.
+    const values = Array.from({ length: 32 * 32 }, (_, i) => {
+      const [y, x] = [Math.floor(i / 32), i % 32];
+      return y >= 24 && x >= 24 ? (x + y) % 2 : 0.5;
+    });
+    const image = tf.tensor4d(values, [1, 32, 32, 1]);
+    // windows of 16 (a quarter of 32 is 8, at least 16) every 8 px: only (16, 16) holds the corner
+    expect(detailWindow(image)).toEqual({ x: 16, y: 16, size: 16 });
+    image.dispose();
   });
 });
