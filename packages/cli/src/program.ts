@@ -28,6 +28,11 @@ const version = (
 ).version;
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const nonNegativeInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer ≥ 0');
+  return n;
+};
 const positiveInt = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
@@ -196,16 +201,28 @@ export function buildProgram(log: (line: string) => void = console.log): Command
       .description('energy per image of the teacher and the student, measured on test images'),
   )
     .option('--weights <file>', 'student weights (firing rates depend on them)')
-    .action(async (file: string, o: ConfigFlags & { weights?: string }) => {
+    .option(
+      '--out <runDir>',
+      'run folder: use its student.safetensors (unless --weights) and write energy.json there',
+    )
+    .action(async (file: string, o: ConfigFlags & { weights?: string; out?: string }) => {
       const { config, registry } = await prepare(file, o, log);
-      await energyCommand(registry, config, { studentWeights: o.weights, images: 1, log });
+      await energyCommand(registry, config, { studentWeights: o.weights, out: o.out, log });
     });
 
   program
     .command('report')
-    .description('summarise a run folder: scores, time, loss curve')
-    .argument('<runDir>')
-    .action((runDir: string) => reportCommand(runDir, log));
+    .description(
+      'write report.html (tables, curves, firing rates, images), report.md and report.csv for a run or ablation folder',
+    )
+    .argument('<folder>', 'run folder or ablation folder')
+    .option('--images <n>', 'test images per run in the image grids (0: none)', nonNegativeInt, 3)
+    .option('--no-run', 'do not rebuild models (no new samples, teacher scores or energy)')
+    .option('--backend <name>', 'backend for rebuilding models (default: the run config’s)')
+    .action(
+      async (folder: string, o: { images: number; run: boolean; backend?: string }) =>
+        void (await reportCommand(folder, { ...o, log })),
+    );
 
   program
     .command('plugins')

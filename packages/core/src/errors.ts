@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'E_NAN_LOSS'
   | 'E_CHECKPOINT'
   | 'E_IO'
+  | 'E_NOT_A_RUN'
   | 'E_DATASET'
   | 'E_WEIGHTS'
   | 'E_RUN_EXISTS'
