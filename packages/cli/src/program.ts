@@ -48,6 +48,7 @@ interface RunFlags extends ConfigFlags {
   out?: string;
   resume: boolean;
   force: boolean;
+  report: boolean;
   evalLimit?: number;
 }
 
@@ -114,7 +115,8 @@ export function buildProgram(log: (line: string) => void = console.log): Command
       .option('--out <dir>', outHelp)
       .option('--resume', 'continue from the newest checkpoint(s) in the run folder', false)
       .option('--force', 'replace a run already in the folder (its files are deleted)', false)
-      .option('--eval-limit <n>', 'evaluate on at most n images per set', positiveInt);
+      .option('--eval-limit <n>', 'evaluate on at most n images per set', positiveInt)
+      .option('--no-report', 'do not write report.html at the end (ablate)');
 
   runCommand(
     'train',
@@ -148,6 +150,7 @@ export function buildProgram(log: (line: string) => void = console.log): Command
       force: o.force,
       evalLimit: o.evalLimit,
       registryFor: (variant) => createFullRegistry(variant.seed),
+      report: o.report,
       log,
     });
   });

@@ -9,6 +9,7 @@ import {
   type TrainSummary,
   writeFileAtomic,
 } from '@spikedistill/core';
+import { writeReport } from '../report/index.js';
 import { scoresCsv, scoresTable } from '../tables.js';
 import { trainCommand } from './train.js';
 
@@ -36,6 +37,8 @@ export interface AblateOptions {
   evalLimit?: number;
   /** A registry of its own for every variant: its seed drives every random stream of the variant. */
   registryFor: (config: ExperimentConfig) => Registry;
+  /** Write report.html/.md/.csv when the ablation ends (default true). */
+  report?: boolean;
   log: (line: string) => void;
 }
 
@@ -98,6 +101,18 @@ export async function ablateCommand(
   const done = result.variants.filter((v) => v.status === 'done');
   options.log(scoresTable(done.map((v) => ({ label: v.label, scores: v.summary!.eval }))));
   options.log(`ablation results: ${join(options.outDir, 'ablation.csv')}`);
+  if (options.report !== false && done.length) {
+    try {
+      const files = await writeReport(options.outDir, {
+        registry: options.registryFor(config),
+        log: options.log,
+      });
+      options.log(`report: ${files.html}`);
+    } catch (err) {
+      // The results are written; a report that fails is said, not fatal.
+      options.log(`warning: the report could not be written: ${(err as Error).message}`);
+    }
+  }
   const failed = result.variants.filter((v) => v.status === 'failed');
   if (failed.length) {
     throw new SpikedistillError(

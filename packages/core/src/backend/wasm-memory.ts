@@ -9,12 +9,15 @@ interface WasmModule {
 }
 
 const GiB = 2 ** 30;
+/** tfjs-backend-wasm's heap cannot grow beyond 4 GiB. */
+const MAX_HEAP = 4 * GiB;
 
 /**
  * tfjs-backend-wasm does not check what malloc returns: when the heap
  * cannot grow (its cap is 4 GiB) a tensor gets address 0 and kernels then
- * write over the heap, which can spin forever instead of failing. This wraps
- * the module's malloc so an allocation that fails is an E_MEMORY error
+ * write over the heap, which can spin forever instead of failing; and a
+ * size of 4 GiB or more wraps around to a small allocation. This wraps the
+ * module's malloc so an allocation that cannot succeed is an E_MEMORY error
  * naming the size, at the moment it happens.
  */
 export function guardWasmMalloc(): void {
@@ -24,7 +27,8 @@ export function guardWasmMalloc(): void {
   wasm._free(wasm._malloc(8));
   const malloc = wasm._malloc;
   wasm._malloc = (bytes: number) => {
-    const pointer = malloc(bytes);
+    // A size of 4 GiB or more would wrap to a small one in wasm32's 32-bit argument.
+    const pointer = bytes < MAX_HEAP ? malloc(bytes) : 0;
     if (pointer === 0 && bytes > 0) {
       throw new SpikedistillError(
         'E_MEMORY',
