@@ -3,7 +3,9 @@
 // runner starts one process per count). Prints one JSON line.
 import { activateWasm, tf } from '@spikedistill/core';
 import {
+  configureNativeConv,
   configureThreads,
+  nativeConvStatus,
   registerFusedKernels,
   registerTrainingKernels,
   wasmThreads,
@@ -16,6 +18,8 @@ const threads = await configureThreads(args.threads);
 await activateWasm();
 registerTrainingKernels();
 registerFusedKernels();
+// 'off': XNNPACK on wasm; 'auto': conv passes on onnxruntime-node when it loads.
+const conv = configureNativeConv(args.nativeConv);
 
 /** Wall-clock ms per call; `cpu` collects this process's CPU ms too (all threads). */
 function timeIt(fn, warmup, reps, cpu) {
@@ -39,7 +43,8 @@ function batch(n, size, seedBase) {
 }
 
 const result = {
-  engine: 'tfjs-wasm',
+  engine: conv.active ? 'tfjs-wasm+native' : 'tfjs-wasm',
+  nativeConv: { mode: conv.mode, engine: conv.engine, reason: conv.reason },
   threads: await wasmThreads(),
   asked: threads,
   steps: {},
@@ -118,4 +123,5 @@ for (const c of args.convReps > 0 ? convCases : []) {
   tf.dispose([x, f, y, dy]);
 }
 
+result.nativeConv.passes = nativeConvStatus().passes;
 console.log(JSON.stringify(result));

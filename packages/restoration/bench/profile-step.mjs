@@ -12,12 +12,7 @@
 //
 // Runs from the built dist of the workspace packages.
 import { writeFileSync } from 'node:fs';
-import {
-  configureNativeConv,
-  configureThreads,
-  registerFusedKernels,
-  registerTrainingKernels,
-} from '@spikedistill/backend-wasm-train';
+import * as wasmTrain from '@spikedistill/backend-wasm-train';
 import { activateWasm, createRegistry, Rng, tf } from '@spikedistill/core';
 import { register as registerNeurons } from '@spikedistill/neurons';
 import { register as registerRestoration } from '@spikedistill/restoration';
@@ -36,13 +31,16 @@ const args = {
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) args[argv[i].replace(/^--/, '')] = argv[i + 1];
 
-await configureThreads(Number(args.threads));
+await wasmTrain.configureThreads(Number(args.threads));
 await activateWasm();
-registerTrainingKernels();
-registerFusedKernels();
-const conv = configureNativeConv(args.native);
+wasmTrain.registerTrainingKernels();
+wasmTrain.registerFusedKernels();
+// (optional, so the script also profiles builds from before native conv)
+const conv = wasmTrain.configureNativeConv?.(args.native) ?? { active: false };
 
-// Kernel timers: re-register every wasm kernel with a wrapper.
+// Kernel timers: re-register every wasm kernel with a wrapper (as
+// startKernelProfile of backend-wasm-train does; inline so that the script
+// runs on builds without it).
 const totals = new Map(); // name → { ms (CPU), wallMs, calls }
 const cpuNow = () => {
   const c = process.cpuUsage();
