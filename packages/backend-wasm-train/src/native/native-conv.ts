@@ -106,7 +106,7 @@ export function configureNativeConv(
     state.reason = runtime.ok ? undefined : runtime.reason;
     if (!runtime.ok && state.mode === 'on') {
       throw new ConfigError(
-        `backend.wasm.nativeConv is 'on' but ${runtime.reason}; install onnxruntime-node (an optional dependency of @spikedistill/backend-wasm-train) or use 'auto' or 'off'`,
+        `backend.wasm.nativeConv is 'on' but ${runtime.reason}; install onnxruntime-node (an optional peer dependency of @spikedistill/backend-wasm-train) or use 'auto' or 'off'`,
       );
     }
   }
