@@ -17,6 +17,7 @@ export const bundledPackages: PluginPackage[] = [
   { name: wasmTrain.packageName, register: wasmTrain.register },
 ];
 
-export function createFullRegistry(seed?: number): Registry {
-  return createRegistry({ packages: bundledPackages, seed });
+/** Every bundled package, then `extra` ones (third-party plugin packages), in a registry of its own. */
+export function createFullRegistry(seed?: number, extra: readonly PluginPackage[] = []): Registry {
+  return createRegistry({ packages: [...bundledPackages, ...extra], seed });
 }

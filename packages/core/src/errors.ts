@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'E_NONFINITE'
   | 'E_MEMORY'
   | 'E_INTERNAL'
-  | 'E_VARIANT_FAILED';
+  | 'E_VARIANT_FAILED'
+  | 'E_PLUGIN_LOAD';
 
 export class SpikedistillError extends Error {
   readonly code: ErrorCode;

@@ -4,6 +4,7 @@ import type { Backbone } from './contracts/backbone.js';
 import type { TrainingData } from './contracts/dataset.js';
 import type { Loss, Metric } from './contracts/loss.js';
 import type { EvalProbe } from './contracts/probe.js';
+import type { Quantizer } from './contracts/quantizer.js';
 import type { Strategy } from './contracts/strategy.js';
 import type { Optimizer } from './optim/optimizer.js';
 import type { ScheduleFactory } from './optim/schedule.js';
@@ -51,6 +52,7 @@ export interface KindMap {
   optimizer: Optimizer;
   schedule: ScheduleFactory;
   probe: EvalProbe;
+  quantizer: Quantizer;
 }
 
 export type InstanceOf<K extends Kind> = K extends keyof KindMap ? KindMap[K] : unknown;

@@ -1,6 +1,6 @@
 import type { PluginPackage, Registry } from '@spikedistill/core';
 import { dncnn, restormerLite, spikingDncnn, spikingUnet, unet } from './backbones/index.js';
-import { charbonnierLoss, fftLoss, l1Loss, mseLoss } from './losses/index.js';
+import { fftLoss } from './losses/index.js';
 import { psnrMetric, ssimMetric } from './metrics/index.js';
 
 export * from './backbones/index.js';
@@ -17,7 +17,7 @@ export function register(registry: Registry): void {
   registry.use({
     name: packageName,
     register: (r) => {
-      for (const plugin of [l1Loss, mseLoss, charbonnierLoss, fftLoss]) r.register(plugin);
+      r.register(fftLoss);
       for (const plugin of [dncnn, unet, restormerLite, spikingDncnn, spikingUnet]) {
         r.register(plugin);
       }

@@ -20,6 +20,8 @@ export interface EvalCommandOptions {
   outDir: string;
   /** Print the per-image scores as JSON on stdout. */
   json?: boolean;
+  /** MiB one forward pass may take (larger images are tiled). */
+  memoryBudget?: number;
   log: (line: string) => void;
 }
 
@@ -40,7 +42,14 @@ export async function evalCommand(
     const weights = options.weights ?? ref.weights;
     if (weights) loadBackboneWeights(model, weights);
     const metrics = config.metrics.map((m, i) => registry.createFrom('metric', m, `metrics.${i}`));
-    const scores = await evaluate(model, data.evalSets(), metrics, { limit: options.evalLimit });
+    const scores = await evaluate(model, data.evalSets(), metrics, {
+      limit: options.evalLimit,
+      memoryBudget: options.memoryBudget === undefined ? undefined : options.memoryBudget * 2 ** 20,
+      onImage: (set, image, tiles) => {
+        if (tiles > 1)
+          options.log(`  ${set}/${image}: over the memory budget, restored in ${tiles} tiles`);
+      },
+    });
     options.log(
       scoresTable([{ label: `${ref.name}${weights ? ` (${weights})` : ' (untrained)'}`, scores }]),
     );

@@ -4,6 +4,12 @@ import type { tf } from '../tf.js';
 export interface Loss {
   readonly name: string;
   readonly weight: number;
+  /**
+   * Whether prediction and target may differ in their last (channel) axis,
+   * as attention transfer compares spatial maps. Used as a hint matcher, a
+   * loss without it compares features of equal shape (after an adapter).
+   */
+  readonly channelsMayDiffer?: boolean;
   /** Unweighted loss of `prediction` against `target` (same shape), a scalar. */
   compute(prediction: tf.Tensor, target: tf.Tensor): tf.Scalar;
 }

@@ -34,6 +34,8 @@ export interface EvaluateOptions extends InferOptions {
   /** Evaluate on at most this many images per set. */
   limit?: number;
   probes?: readonly EvalProbe[];
+  /** Called for every image restored, with the number of tiles it took. */
+  onImage?: (set: string, image: string, tiles: number) => void;
 }
 
 /**
@@ -60,7 +62,10 @@ export async function evaluate(
           break;
         }
         try {
-          const restored = await restoreImage(model, item.input, options);
+          const restored = await restoreImage(model, item.input, {
+            ...options,
+            onTiles: (n) => options.onImage?.(set.name, item.name, n),
+          });
           const input = tf.clipByValue(item.input, 0, 1);
           const scores: ImageScores = { name: item.name, model: {}, input: {} };
           for (const metric of metrics) {

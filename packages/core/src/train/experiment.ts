@@ -24,6 +24,10 @@ export function buildExperiment(registry: Registry, config: ExperimentConfig): T
   const studentRef = config.student;
   const data = registry.createFrom('dataset', config.data, 'data');
   const student = registry.createFrom('backbone', studentRef, 'student');
+  const studentQuantizer = studentRef.quantizer
+    ? registry.createFrom('quantizer', studentRef.quantizer, 'student.quantizer')
+    : undefined;
+  if (studentQuantizer) student.setWeightTransform(studentQuantizer.quantize);
   if (studentRef.weights) loadBackboneWeights(student, studentRef.weights);
   let teacher: Backbone | undefined;
   if (config.teacher) {
@@ -31,7 +35,10 @@ export function buildExperiment(registry: Registry, config: ExperimentConfig): T
     if (config.teacher.weights) loadBackboneWeights(teacher, config.teacher.weights);
   }
   const strategy = registry.createFrom('strategy', config.strategy, 'strategy') as Strategy;
-  strategy.attach({ student, teacher }, { registry, path: 'strategy', studentRef });
+  strategy.attach(
+    { student, teacher },
+    { registry, path: 'strategy', studentRef, studentQuantizer },
+  );
   const losses = config.loss.map((ref, i) => registry.createFrom('loss', ref, `loss.${i}`));
   const metrics = config.metrics.map((ref, i) =>
     registry.createFrom('metric', ref, `metrics.${i}`),

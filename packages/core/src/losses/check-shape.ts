@@ -1,4 +1,5 @@
-import { ShapeError, type tf } from '@spikedistill/core';
+import { ShapeError } from '../errors.js';
+import type { tf } from '../tf.js';
 
 /** Losses compare like with like; a silent broadcast would hide a wiring bug. */
 export function checkSameShape(loss: string, prediction: tf.Tensor, target: tf.Tensor): void {

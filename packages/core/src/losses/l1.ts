@@ -1,6 +1,8 @@
-import { definePlugin, type Loss, tf } from '@spikedistill/core';
+import type { Loss } from '../contracts/loss.js';
+import { definePlugin } from '../plugin.js';
+import { tf } from '../tf.js';
 import { z } from 'zod';
-import { checkSameShape } from './pointwise.js';
+import { checkSameShape } from './check-shape.js';
 
 export const l1Options = z.object({
   weight: z.number().nonnegative().default(1).describe('Factor of this term in a composite loss'),
