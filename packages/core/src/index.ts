@@ -51,10 +51,6 @@ export {
 export type { Batch, EvalItem, EvalSet, TrainingData } from './contracts/dataset.js';
 export type { Loss, Metric } from './contracts/loss.js';
 export { Module, type WeightTransform } from './nn/module.js';
-export { BatchNorm, type BatchNormOptions } from './nn/batch-norm.js';
-export { type Conv2dOptions, Conv2d } from './nn/conv2d.js';
-export { conv2dFast, convTranspose2x2Fast, needsOwnFilterGrad } from './nn/conv-filter-grad.js';
-export { kaimingNormal, torchUniform } from './nn/init.js';
 export type {
   Strategy,
   StepLoss,

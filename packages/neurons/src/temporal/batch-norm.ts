@@ -1,4 +1,4 @@
-import { BatchNorm } from '@spikedistill/core';
+import { BatchNorm } from '@spikedistill/nn';
 
 export interface TemporalBatchNormOptions {
   channels: number;

@@ -1,8 +1,8 @@
-import { Conv2d, Module, Rng, ShapeError, tf } from '@spikedistill/core';
+import { Module, Rng, ShapeError, tf } from '@spikedistill/core';
+import { batchToSeq, Conv2d, seqToBatch } from '@spikedistill/nn';
 import type { NeuronFactory } from '../kinds.js';
 import type { Neuron } from '../neurons/neuron.js';
 import { batchNormThroughTime, type TemporalBatchNorm, tdBN } from './batch-norm.js';
-import { batchToSeq, seqToBatch } from './seq-batch.js';
 
 export type BlockNorm = 'tdbn' | 'bn' | 'none';
 

@@ -10,5 +10,3 @@ export {
   type SpikingConvBlockOptions,
   type SpikingConvOutput,
 } from './conv-block.js';
-export { batchToSeq, overTime, seqToBatch } from './seq-batch.js';
-export { type ForwardModule, TimeDistributed } from './time-distributed.js';

@@ -1,5 +1,6 @@
-import { type Context, Conv2d, definePlugin, type TapInfo, tf } from '@spikedistill/core';
-import { batchToSeq, SpikingConvBlock, seqToBatch } from '@spikedistill/neurons';
+import { type Context, definePlugin, type TapInfo, tf } from '@spikedistill/core';
+import { SpikingConvBlock } from '@spikedistill/neurons';
+import { batchToSeq, Conv2d, seqToBatch } from '@spikedistill/nn';
 import { z } from 'zod';
 import type { TapSink } from './base.js';
 import { upsample2 } from './spiking/upsample.js';
