@@ -6,17 +6,7 @@ import { chargeLif, resetLif } from './dynamics.js';
 import { Neuron, type NeuronState, type StepResult } from './neuron.js';
 import { lifFamilyOptions, resolveSurrogate } from './options.js';
 
-export interface AlifOptions {
-  tau: number;
-  threshold: number;
-  vReset: number | null;
-  decayInput: boolean;
-  detachReset: boolean;
-  /** Time constant of the adaptation variable (> 1). */
-  tauAdapt: number;
-  /** How much each recent spike raises the threshold (≥ 0). */
-  adaptation: number;
-}
+export type AlifOptions = Omit<z.output<typeof alifOptions>, 'surrogate'>;
 
 /**
  * Adaptive-threshold LIF (after Bellec et al. 2018's ALIF), in the same

@@ -5,11 +5,7 @@ import type { Surrogate } from '../surrogates/surrogate.js';
 import { LifNeuron } from './lif.js';
 import { lifFamilyOptions, resolveSurrogate } from './options.js';
 
-export interface IfOptions {
-  threshold: number;
-  vReset: number | null;
-  detachReset: boolean;
-}
+export type IfOptions = Omit<z.output<typeof ifOptions>, 'surrogate'>;
 
 /**
  * Integrate-and-fire (SpikingJelly `IFNode`): LIF without leak,

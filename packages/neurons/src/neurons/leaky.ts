@@ -6,17 +6,8 @@ import { detach } from '../util/detach.js';
 import { Neuron, type NeuronState, type StepResult } from './neuron.js';
 import { surrogateRef, resolveSurrogate } from './options.js';
 
-export type LeakyReset = 'subtract' | 'zero' | 'none';
-
-export interface LeakyOptions {
-  /** Membrane decay β, clipped to [0, 1] as snnTorch does. */
-  beta: number;
-  threshold: number;
-  resetMechanism: LeakyReset;
-  /** snnTorch's default: the reset of a spike at t is applied at t + 1. */
-  resetDelay: boolean;
-  learnBeta: boolean;
-}
+export type LeakyOptions = Omit<z.output<typeof leakyOptions>, 'surrogate'>;
+export type LeakyReset = LeakyOptions['resetMechanism'];
 
 /**
  * snnTorch's `Leaky`, kept separate from LIF because its order differs:

@@ -6,15 +6,8 @@ import { chargeLif, resetLif } from './dynamics.js';
 import { Neuron, type NeuronState, type StepResult } from './neuron.js';
 import { lifFamilyOptions, resolveSurrogate } from './options.js';
 
-export interface LifOptions {
-  /** Membrane time constant τ (> 1); Infinity: no leak (IF). */
-  tau: number;
-  threshold: number;
-  /** null: soft reset. */
-  vReset: number | null;
-  decayInput: boolean;
-  detachReset: boolean;
-}
+/** A LIF layer's options: the plugin's (defaults filled), less the surrogate, which it is handed made. τ = Infinity: no leak (IF). */
+export type LifOptions = Omit<z.output<typeof lifOptions>, 'surrogate'>;
 
 /**
  * Leaky integrate-and-fire, exactly SpikingJelly's `LIFNode`:

@@ -6,14 +6,7 @@ import { chargeLif, resetLif } from './dynamics.js';
 import { Neuron, type NeuronState, type StepResult } from './neuron.js';
 import { lifFamilyOptions, resolveSurrogate } from './options.js';
 
-export interface PlifOptions {
-  /** Initial τ₀ (> 1); the parameter starts at w₀ = −ln(τ₀ − 1). */
-  initTau: number;
-  threshold: number;
-  vReset: number | null;
-  decayInput: boolean;
-  detachReset: boolean;
-}
+export type PlifOptions = Omit<z.output<typeof plifOptions>, 'surrogate'>;
 
 /**
  * Parametric LIF (Fang et al. 2021; SpikingJelly `ParametricLIFNode`): LIF
