@@ -6,15 +6,8 @@ import {
   wasmBackend,
 } from '@spikedistill/core';
 import { z } from 'zod';
-import { registerTrainingKernels } from './kernels/register-all.js';
 import { configureThreads, threadsOption } from './parallel/threads.js';
-
-/**
- * Kernel sets this backend installs on activation, in order. Each must be
- * idempotent: `activate()` may run many times (every selectBackend call).
- * Other kernel families of this package (e.g. the fused LIF op) join here.
- */
-export const kernelSets: (() => void)[] = [registerTrainingKernels];
+import { installKernels } from './register-all.js';
 
 /**
  * Replaces core's `wasm` plugin (register with `{ override: true }`): the same
@@ -48,9 +41,10 @@ export const wasmTrainBackend = definePlugin({
           ctx.events.emit('log', { level: 'warn', message: err.message });
         }
         // Kernels register after the wasm package is imported, or its own
-        // registrations (made on import) would replace ours.
+        // registrations (made on import) would replace ours. Idempotent:
+        // activate() runs on every selectBackend call.
         await activateWasm();
-        for (const install of kernelSets) install();
+        installKernels();
       },
     };
   },
