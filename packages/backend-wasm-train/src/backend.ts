@@ -34,11 +34,11 @@ export const wasmTrainBackend = definePlugin({
       activate: async () => {
         try {
           const threads = await configureThreads(options.threads);
-          ctx.events.emit('log', { level: 'debug', message: `wasm: ${threads} thread(s)` });
+          ctx.logger.debug(`wasm: ${threads} thread(s)`);
         } catch (err) {
           // Already initialised with another count (e.g. by core's plain wasm plugin): keep it.
           if (!(err instanceof ConfigError)) throw err;
-          ctx.events.emit('log', { level: 'warn', message: err.message });
+          ctx.logger.warn(err.message);
         }
         // Kernels register after the wasm package is imported, or its own
         // registrations (made on import) would replace ours. Idempotent:

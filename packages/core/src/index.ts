@@ -30,7 +30,17 @@ export {
 } from './registry/registry.js';
 export { Rng } from './rng.js';
 export { tf } from './tf.js';
-export { EventsToken, kindToken, RegistryToken, RngToken } from './tokens.js';
+export { eventLogger, type Logger } from './logger.js';
+export {
+  BackendToken,
+  EventsToken,
+  kindToken,
+  LoggerToken,
+  PathToken,
+  pluginToken,
+  RegistryToken,
+  RngToken,
+} from './tokens.js';
 export { closestMatch } from './util/closest.js';
 export {
   type FusedLifAttrs,

@@ -1,4 +1,5 @@
 import { tf } from '@spikedistill/core';
+import { withWrappedKernels } from './wrap-kernels.js';
 
 /** One convolution / matmul call seen during a forward pass. */
 export interface LayerOps {
@@ -76,55 +77,44 @@ function describeCall(
  * wrapped, recording for each call its dense MACs and how sparse its input
  * was. This needs no cooperation from the model: any backbone, any neuron.
  * Reading the inputs synchronises the backend, so use it for measurement,
- * not training.
+ * not training. The wrapping lasts exactly as long as the synchronous `fn`
+ * (see withWrappedKernels): nothing else in the process is counted or slowed.
  */
 export function countOps(fn: () => void): LayerOps[] {
-  const backendName = tf.getBackend();
   const backend = tf.backend() as unknown as { readSync(dataId: object): ArrayLike<number> };
-  const originals: KernelConfig[] = [];
   const calls: LayerOps[] = [];
-  for (const [name, measure] of Object.entries(counted)) {
-    const original = tf.getKernel(name, backendName);
-    if (!original) continue;
-    originals.push(original);
-    tf.unregisterKernel(name, backendName);
-    tf.registerKernel({
-      ...original,
-      kernelFunc: (args) => {
-        const result = original.kernelFunc(args);
-        const out = (Array.isArray(result) ? result[0] : result) as Info;
-        const inputs = args.inputs as unknown as Record<string, Info>;
-        const { macs, x, weights } = measure(inputs, out);
-        const values = backend.readSync(x.dataId);
-        let nonzero = 0;
-        let binary = true;
-        for (let i = 0; i < values.length; i++) {
-          const v = values[i]!;
-          if (v !== 0) nonzero++;
-          if (v !== 0 && v !== 1) binary = false;
-        }
-        calls.push({
-          label: describeCall(name, calls.length, x, out, inputs.filter ?? inputs.b),
-          kernel: name,
-          macs,
-          inputDensity: values.length ? nonzero / values.length : 0,
-          binaryInput: binary,
-          weights,
-          inputElements: size(x) / (x.shape[0] ?? 1),
-          outputElements: size(out) / (out.shape[0] ?? 1),
-          batch: out.shape[0] ?? 1,
-        });
-        return result;
-      },
-    });
-  }
-  try {
-    fn();
-  } finally {
-    for (const original of originals) {
-      tf.unregisterKernel(original.kernelName, backendName);
-      tf.registerKernel(original);
-    }
-  }
+  const wrappers = Object.fromEntries(
+    Object.entries(counted).map(([name, measure]) => [
+      name,
+      (original: KernelConfig['kernelFunc']): KernelConfig['kernelFunc'] =>
+        (args) => {
+          const result = original(args);
+          const out = (Array.isArray(result) ? result[0] : result) as Info;
+          const inputs = args.inputs as unknown as Record<string, Info>;
+          const { macs, x, weights } = measure(inputs, out);
+          const values = backend.readSync(x.dataId);
+          let nonzero = 0;
+          let binary = true;
+          for (let i = 0; i < values.length; i++) {
+            const v = values[i]!;
+            if (v !== 0) nonzero++;
+            if (v !== 0 && v !== 1) binary = false;
+          }
+          calls.push({
+            label: describeCall(name, calls.length, x, out, inputs.filter ?? inputs.b),
+            kernel: name,
+            macs,
+            inputDensity: values.length ? nonzero / values.length : 0,
+            binaryInput: binary,
+            weights,
+            inputElements: size(x) / (x.shape[0] ?? 1),
+            outputElements: size(out) / (out.shape[0] ?? 1),
+            batch: out.shape[0] ?? 1,
+          });
+          return result;
+        },
+    ]),
+  );
+  withWrappedKernels(tf.getBackend(), wrappers, fn);
   return calls;
 }
