@@ -72,6 +72,8 @@ describe('published tarballs', () => {
         const listed = execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' });
         expect(listed).toContain('package/dist/index.js');
         expect(listed).not.toContain('package/src/');
+        // Tests and their helpers stay in the repository (public `testing` entries aside).
+        expect(listed).not.toMatch(/\.test(-helpers)?\.(js|d\.ts)$/m);
       }
       execFileSync(
         'npm',
