@@ -8,5 +8,6 @@ export { ChannelLayerNorm } from './layer-norm.js';
 export { pixelShuffle, pixelUnshuffle } from './pixel-shuffle.js';
 export { batchToSeq, overTime, seqToBatch } from './seq-batch.js';
 export { type ForwardModule, TimeDistributed } from './time-distributed.js';
+export { upsample2 } from './upsample.js';
 
 export const packageName = '@spikedistill/nn';

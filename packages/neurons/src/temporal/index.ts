@@ -1,9 +1,4 @@
-export {
-  batchNormThroughTime,
-  TemporalBatchNorm,
-  type TemporalBatchNormOptions,
-  tdBN,
-} from './batch-norm.js';
+export { batchNormThroughTime, tdBN } from './batch-norm.js';
 export {
   type BlockNorm,
   SpikingConvBlock,
