@@ -1,11 +1,10 @@
-import { tf } from '@spikedistill/core';
+import { ref, tf } from '@spikedistill/core';
 import {
   BaseNode,
   chargeLif,
   defineNeuron,
   type NeuronState,
   type Surrogate,
-  surrogateRef,
 } from '@spikedistill/neurons';
 import { z } from 'zod';
 
@@ -53,7 +52,7 @@ export const learnableThresholdLif = defineNeuron({
   options: z.object({
     tau: z.number().gt(1).default(2).describe('membrane time constant τ (> 1)'),
     initThreshold: z.number().positive().default(1).describe('initial threshold θ₀ (> 0)'),
-    surrogate: surrogateRef.default('atan'),
+    surrogate: ref('surrogate', 'atan'),
   }),
   threshold: (options) => options.initThreshold,
   layer: (options, surrogate) => new LearnableThresholdLif(options, surrogate),

@@ -1,4 +1,4 @@
-import { tf } from '@spikedistill/core';
+import { ref, tf } from '@spikedistill/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Surrogate } from '../surrogates/surrogate.js';
@@ -6,7 +6,6 @@ import { neuronsRegistry } from '../testing/registry.js';
 import { defineNeuron } from './define-neuron.js';
 import type { IfNeuron } from './if.js';
 import { BaseNode, type Neuron, type NeuronState } from './neuron.js';
-import { surrogateRef } from './options.js';
 
 // The README's example neuron: only a charge function, fire and reset inherited.
 class MyIf extends BaseNode {
@@ -26,7 +25,7 @@ const myIf = defineNeuron({
   description: 'integrate-and-fire, hard reset to 0',
   options: z.object({
     threshold: z.number().positive().default(1),
-    surrogate: surrogateRef.default('atan'),
+    surrogate: ref('surrogate', 'atan'),
   }),
   layer: (options, surrogate) => new MyIf(options, surrogate),
 });

@@ -1,10 +1,9 @@
-import { tf } from '@spikedistill/core';
+import { ref, tf } from '@spikedistill/core';
 import { z } from 'zod';
 import type { Surrogate } from '../surrogates/surrogate.js';
 import { detach } from '../util/detach.js';
 import { defineNeuron } from './define-neuron.js';
 import { BaseNode, type NeuronState } from './neuron.js';
-import { surrogateRef } from './options.js';
 
 export const leakyOptions = z.object({
   beta: z.number().min(0).max(1).default(0.5).describe('membrane decay β in [0, 1]'),
@@ -12,7 +11,7 @@ export const leakyOptions = z.object({
   resetMechanism: z.enum(['subtract', 'zero', 'none']).default('subtract'),
   resetDelay: z.boolean().default(true).describe("apply a spike's reset at the next step"),
   learnBeta: z.boolean().default(false).describe('make β a trainable parameter'),
-  surrogate: surrogateRef.default('atan').describe('surrogate gradient: name or {name, options}'),
+  surrogate: ref('surrogate', 'atan').describe('surrogate gradient: name or {name, options}'),
 });
 
 export type LeakyOptions = Omit<z.output<typeof leakyOptions>, 'surrogate'>;
