@@ -70,7 +70,12 @@ export abstract class Neuron extends Module {
     if (x.rank < 2) throw new ShapeError(`${this.kind} neuron (multi-step)`, '[T, N, …]', x.shape);
     const fused = this.fusedForward(x);
     if (fused) return fused;
-    return tf.tidy(() => tf.stack(tf.unstack(x).map((xt) => this.step(xt))));
+    return tf.tidy(() => {
+      // tfjs 4.22's gradient of unstack fails for T = 1 (its one output
+      // reaches the gradient function unwrapped), so one step is a reshape.
+      const steps = x.shape[0] === 1 ? [tf.reshape(x, x.shape.slice(1))] : tf.unstack(x);
+      return tf.stack(steps.map((xt) => this.step(xt)));
+    });
   }
 
   /**
