@@ -13,7 +13,7 @@ function bnParams(c) {
 }
 /**
  * Batch norm in training mode (batch statistics, gradients through them),
- * written as the restoration package's BatchNorm is: tf.batchNorm's gradient
+ * written as @spikedistill/nn's BatchNorm is: tf.batchNorm's gradient
  * tiles 1/σ to the input's full size, which wasm's Tile makes the slowest op.
  */
 function bn(h, p) {

@@ -1,21 +1,17 @@
 // One side of the benchmark: tfjs on wasm with this package's kernels, at the
 // thread count given by --threads (a process has one wasm backend, so the
 // runner starts one process per count). Prints one JSON line.
-import { activateWasm, tf } from '@spikedistill/core';
-import {
-  configureThreads,
-  registerFusedKernels,
-  registerTrainingKernels,
-  wasmThreads,
-} from '../dist/index.js';
+import { corePackage, createRegistry, selectBackend, tf } from '@spikedistill/core';
+import { wasmThreads, wasmTrainPackage } from '../dist/index.js';
 import { convCases, median, parseArgs } from './common.mjs';
 import { dncnn, spikingUnet, trainStep } from './nets.mjs';
 
 const args = parseArgs(process.argv.slice(2));
-const threads = await configureThreads(args.threads);
-await activateWasm();
-registerTrainingKernels();
-registerFusedKernels();
+// The plugin sets the thread count and installs every kernel of this package.
+await selectBackend(createRegistry({ packages: [corePackage, wasmTrainPackage] }), 'wasm', {
+  wasm: { threads: args.threads },
+});
+const threads = args.threads;
 
 /** Wall-clock ms per call; `cpu` collects this process's CPU ms too (all threads). */
 function timeIt(fn, warmup, reps, cpu) {

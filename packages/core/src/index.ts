@@ -62,7 +62,17 @@ export {
 } from './registry/registry.js';
 export { Rng } from './rng.js';
 export { tf } from './tf.js';
-export { EventsToken, kindToken, RegistryToken, RngToken } from './tokens.js';
+export { eventLogger, type Logger } from './logger.js';
+export {
+  BackendToken,
+  EventsToken,
+  kindToken,
+  LoggerToken,
+  PathToken,
+  pluginToken,
+  RegistryToken,
+  RngToken,
+} from './tokens.js';
 export { closestMatch } from './util/closest.js';
 export {
   type FusedLifAttrs,
@@ -87,10 +97,6 @@ export { charbonnierLoss } from './losses/charbonnier.js';
 export { l1Loss } from './losses/l1.js';
 export { mseLoss } from './losses/mse.js';
 export { Module, type WeightTransform } from './nn/module.js';
-export { BatchNorm, type BatchNormOptions } from './nn/batch-norm.js';
-export { type Conv2dOptions, Conv2d } from './nn/conv2d.js';
-export { conv2dFast, convTranspose2x2Fast, needsOwnFilterGrad } from './nn/conv-filter-grad.js';
-export { kaimingNormal, torchUniform } from './nn/init.js';
 export type {
   LossInputs,
   ModelRun,

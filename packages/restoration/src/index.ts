@@ -6,7 +6,6 @@ import { psnrMetric, ssimMetric } from './metrics/index.js';
 export * from './backbones/index.js';
 export * from './io/index.js';
 export * from './losses/index.js';
-export * from './nn/index.js';
 export * from './pretrained/index.js';
 export * from './metrics/index.js';
 

@@ -1,10 +1,9 @@
-import { activateWasm, Conv2d, createRegistry, tf } from '@spikedistill/core';
+import { activateWasm, createRegistry, tf } from '@spikedistill/core';
+import { Conv2d, ConvTranspose2x2, DepthwiseConv2d } from '@spikedistill/nn';
 import { conformance } from '@spikedistill/core/testing';
 import { describe, expect, it } from 'vitest';
 import { register as registerNeurons } from '@spikedistill/neurons';
 import { register } from '../index.js';
-import { ConvTranspose2x2 } from '../nn/conv-transpose2d.js';
-import { DepthwiseConv2d } from '../nn/depthwise-conv2d.js';
 import { forwardChecks } from '../testing/backbone-checks.js';
 
 const makeRegistry = () =>

@@ -1,12 +1,5 @@
-import {
-  BatchNorm,
-  type Context,
-  Conv2d,
-  definePlugin,
-  type Rng,
-  type TapInfo,
-  tf,
-} from '@spikedistill/core';
+import { type Context, definePlugin, type Rng, type TapInfo, tf } from '@spikedistill/core';
+import { BatchNorm, Conv2d } from '@spikedistill/nn';
 import { z } from 'zod';
 import { BackboneModule, type TapSink } from './base.js';
 

@@ -77,16 +77,18 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $neurons))))
 
-  ;; Surrogate derivative at x = H − θ; ids as in surrogates.ts order.
+  ;; Surrogate derivative at x = H − θ. The ids are positions in
+  ;; surrogate-ids.json, the table the TypeScript side reads too:
+  ;; build-lif-wasm.mjs writes the labels of each br_table from it, in order.
   (func $surrogate (param $id i32) (param $a f64) (param $x f64) (result f64)
     (local $e f64) (local $d f64) (local $ax f64)
     (local.set $ax (f64.abs (local.get $x)))
     (block $rect
-      (block $fast
+      (block $fast-sigmoid
         (block $triangle
           (block $atan
             (block $sigmoid
-              (br_table $sigmoid $atan $triangle $fast $rect (local.get $id)))
+              (br_table SURROGATE_LABELS (local.get $id)))
             ;; sigmoid: α·σ(αx)·(1 − σ(αx))
             (local.set $e
               (f64.div (f64.const 1)
@@ -176,11 +178,11 @@
     (local.set $a4 (f32x4.splat (local.get $a)))
     (local.set $ax (f32x4.abs (local.get $x)))
     (block $rect
-      (block $fast
+      (block $fast-sigmoid
         (block $triangle
           (block $atan
             (block $sigmoid
-              (br_table $sigmoid $atan $triangle $fast $rect (local.get $id)))
+              (br_table SURROGATE_LABELS (local.get $id)))
             (local.set $e
               (f32x4.div (f32x4.splat (f32.const 1))
                 (f32x4.add (f32x4.splat (f32.const 1))

@@ -1,9 +1,6 @@
-import { SpikedistillError, ShapeError } from '../errors.js';
-import type { Rng } from '../rng.js';
-import { tf } from '../tf.js';
+import { Module, type Rng, ShapeError, SpikedistillError, tf } from '@spikedistill/core';
 import { conv2dFast } from './conv-filter-grad.js';
 import { kaimingNormal, torchUniform } from './init.js';
-import { Module } from './module.js';
 
 export interface Conv2dOptions {
   /** Kernel size k (default 3). */

@@ -1,5 +1,4 @@
-import type { Rng } from '../rng.js';
-import { tf } from '../tf.js';
+import { type Rng, tf } from '@spikedistill/core';
 
 /**
  * He (Kaiming) normal initialisation, std = gain / sqrt(fan_in): keeps the

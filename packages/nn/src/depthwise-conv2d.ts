@@ -1,4 +1,5 @@
-import { kaimingNormal, Module, type Rng, tf } from '@spikedistill/core';
+import { Module, type Rng, tf } from '@spikedistill/core';
+import { kaimingNormal } from './init.js';
 
 /** Per-channel k×k convolution ('same' padding), weight `[k, k, C, 1]`. */
 export class DepthwiseConv2d extends Module {

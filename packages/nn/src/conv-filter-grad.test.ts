@@ -1,5 +1,4 @@
-import { activateWasm } from '../backend/wasm.js';
-import { tf } from '../tf.js';
+import { activateWasm, tf } from '@spikedistill/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conv2dFast, conv2dFilterGrad, convTranspose2x2Fast } from './conv-filter-grad.js';
 

@@ -1,4 +1,4 @@
-import { tf } from '../tf.js';
+import { tf } from '@spikedistill/core';
 
 type Pad = 'same' | 'valid' | number;
 

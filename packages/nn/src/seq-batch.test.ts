@@ -1,4 +1,5 @@
-import { Conv2d, Rng, tf } from '@spikedistill/core';
+import { Rng, tf } from '@spikedistill/core';
+import { Conv2d } from './conv2d.js';
 import { describe, expect, it } from 'vitest';
 import { batchToSeq, overTime, seqToBatch } from './seq-batch.js';
 import { TimeDistributed } from './time-distributed.js';

@@ -1,6 +1,6 @@
-import { activateWasm, tf } from '@spikedistill/core';
+import { corePackage, createRegistry, selectBackend, tf } from '@spikedistill/core';
 import { expect } from 'vitest';
-import { registerTrainingKernels } from './register-all.js';
+import { wasmTrainPackage } from '../index.js';
 
 type Result = tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
 
@@ -10,10 +10,9 @@ function flatten(result: Result): tf.Tensor[] {
   return Object.values(result);
 }
 
-/** Activates wasm with this package's kernels (call in beforeAll). */
+/** Activates wasm through this package's plugin, so with its kernels (call in beforeAll). */
 export async function useWasm(): Promise<void> {
-  await activateWasm();
-  registerTrainingKernels();
+  await selectBackend(createRegistry({ packages: [corePackage, wasmTrainPackage] }), 'wasm');
 }
 
 /** Runs `fn` on `backend` and returns every output's values and shape, leaving no tensors. */

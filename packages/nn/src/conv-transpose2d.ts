@@ -1,4 +1,6 @@
-import { convTranspose2x2Fast, kaimingNormal, Module, type Rng, tf } from '@spikedistill/core';
+import { Module, type Rng, tf } from '@spikedistill/core';
+import { convTranspose2x2Fast } from './conv-filter-grad.js';
+import { kaimingNormal } from './init.js';
 
 /**
  * 2×2 stride-2 transposed convolution (the U-Net upsampler), weight

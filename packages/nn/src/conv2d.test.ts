@@ -1,8 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../rng.js';
-import { tf } from '../tf.js';
+import { Module, Rng, tf } from '@spikedistill/core';
 import { Conv2d } from './conv2d.js';
-import { Module } from './module.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../tf.js';
+import { tf } from '@spikedistill/core';
 import { BatchNorm } from './batch-norm.js';
 
 beforeAll(async () => {

@@ -1,6 +1,4 @@
-import { ShapeError } from '../errors.js';
-import { tf } from '../tf.js';
-import { Module } from './module.js';
+import { Module, ShapeError, tf } from '@spikedistill/core';
 
 export interface BatchNormOptions {
   /** Added to the variance (PyTorch default 1e-5; DnCNN uses 1e-4). */
