@@ -1,4 +1,5 @@
-import { Conv2d, Module, type Rng, type tf } from '@spikedistill/core';
+import { Module, type Rng, type tf } from '@spikedistill/core';
+import { Conv2d } from '@spikedistill/nn';
 import type { Adapter } from '../types.js';
 
 /**
