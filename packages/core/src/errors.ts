@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'E_CHECKPOINT'
   | 'E_IO'
   | 'E_DATASET'
-  | 'E_WEIGHTS';
+  | 'E_WEIGHTS'
+  | 'E_EXPORT';
 
 export class SpikedistillError extends Error {
   readonly code: ErrorCode;
