@@ -15,6 +15,7 @@ import { ablateCommand } from './commands/ablate.js';
 import { demoCommand } from './commands/demo.js';
 import { energyCommand } from './commands/energy.js';
 import { evalCommand } from './commands/evaluate.js';
+import { addExportCommand } from './commands/export.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { reportCommand } from './commands/report.js';
 import { trainCommand } from './commands/train.js';
@@ -141,15 +142,30 @@ export function buildProgram(log: (line: string) => void = console.log): Command
         .default('student'),
     )
     .option('--eval-limit <n>', 'at most n images per set', positiveInt)
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'run the model on ONNX Runtime, tfjs, or auto (onnx when it loads)',
+      )
+        .choices(['auto', 'onnx', 'tfjs'])
+        .default('auto'),
+    )
     .action(
       async (
         file: string,
-        o: ConfigFlags & { weights?: string; model: 'student' | 'teacher'; evalLimit?: number },
+        o: ConfigFlags & {
+          weights?: string;
+          model: 'student' | 'teacher';
+          evalLimit?: number;
+          engine: 'auto' | 'onnx' | 'tfjs';
+        },
       ) => {
         const { config, registry } = await prepare(file, o, log);
         await evalCommand(registry, config, { ...o, log });
       },
     );
+
+  addExportCommand(program, withConfig, (file, o) => prepare(file, o, log), log);
 
   withConfig(
     program

@@ -17,7 +17,8 @@ export const OPSET = 18;
 /** IR version of opset 18 (ONNX 1.13). */
 const IR_VERSION = 8;
 
-const producerVersion = (
+/** This package's version, written into every model file. */
+export const PRODUCER_VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     version: string;
   }
@@ -115,7 +116,7 @@ export function exportOnnx(model: Backbone, options: ExportOptions = {}): OnnxMo
     ir_version: IR_VERSION,
     opset_import: [{ domain: '', version: OPSET }],
     producer_name: 'spikedistill',
-    producer_version: producerVersion,
+    producer_version: PRODUCER_VERSION,
     graph: g.toGraphProto(graphName, `${label}, exported in eval mode; NHWC input and outputs`),
     metadata_props: [
       { key: 'spikedistill.sizeMultiple', value: String(model.sizeMultiple) },

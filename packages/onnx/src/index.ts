@@ -1,3 +1,5 @@
+import type { Registry } from '@spikedistill/core';
+
 export { ExportError } from './errors.js';
 export {
   type ExportOptions,
@@ -19,4 +21,19 @@ export {
 } from './graph/time.js';
 export { decodeModel } from './proto/schema.js';
 
+export { cachedExport, type CachedExport, defaultCacheDir, exportKey } from './frozen/cache.js';
+export {
+  createFrozenModel,
+  type Engine,
+  type FrozenForward,
+  type FrozenModel,
+  type FrozenModelOptions,
+} from './frozen/frozen-model.js';
+export { loadOnnxRuntime, type OnnxRuntime, type RuntimeLoad } from './runtime/ort.js';
+
 export const packageName = '@spikedistill/onnx';
+
+/** This package registers no plugins (export and engines are functions); here for the uniform package contract. */
+export function register(registry: Registry): void {
+  registry.use({ name: packageName, register: () => {} });
+}

@@ -5,6 +5,7 @@ import {
   type Registry,
   type SetScores,
 } from '@spikedistill/core';
+import { createFrozenModel } from '@spikedistill/onnx';
 import { scoresTable } from '../tables.js';
 
 /** Evaluates the config's student (or teacher) with the given weights on the config's test sets. */
@@ -15,6 +16,8 @@ export async function evalCommand(
     weights?: string;
     model: 'student' | 'teacher';
     evalLimit?: number;
+    /** Where the model runs: ONNX Runtime, tfjs, or auto (onnx when onnxruntime-node loads). */
+    engine?: 'auto' | 'onnx' | 'tfjs';
     log: (line: string) => void;
   },
 ): Promise<SetScores[]> {
@@ -26,7 +29,14 @@ export async function evalCommand(
     const weights = options.weights ?? ref.weights;
     if (weights) loadBackboneWeights(model, weights);
     const metrics = config.metrics.map((m, i) => registry.createFrom('metric', m, `metrics.${i}`));
-    const scores = await evaluate(model, data.evalSets(), metrics, { limit: options.evalLimit });
+    const frozen = await createFrozenModel(model, { engine: options.engine ?? 'auto' });
+    options.log(`engine: ${frozen.engine} — ${frozen.reason}`);
+    const forward = async (x: Parameters<typeof frozen.forward>[0]) =>
+      (await frozen.forward(x)).output!;
+    const scores = await evaluate(model, data.evalSets(), metrics, {
+      limit: options.evalLimit,
+      forward,
+    }).finally(() => frozen.dispose());
     options.log(
       scoresTable([{ label: `${ref.name}${weights ? ` (${weights})` : ' (untrained)'}`, scores }]),
     );

@@ -21,7 +21,14 @@ export async function evaluate(
   model: Backbone,
   sets: readonly EvalSet[],
   metrics: readonly Metric[],
-  options: { limit?: number } = {},
+  options: {
+    limit?: number;
+    /**
+     * Runs the model in place of `model.forward` (e.g. a frozen model on ONNX
+     * Runtime): padded [N, H, W, C] in, output out; the output is disposed here.
+     */
+    forward?: (x: tf.Tensor4D) => Promise<tf.Tensor>;
+  } = {},
 ): Promise<SetScores[]> {
   const wasTraining = model.training;
   model.eval();
@@ -35,11 +42,13 @@ export async function evaluate(
           tf.dispose([item.input, item.target]);
           break;
         }
-        const restored = tf.tidy(() => {
-          const { padded, crop } = padToMultiple(item.input, model.sizeMultiple);
-          const { output } = model.forward(padded, { training: false });
-          return tf.clipByValue(crop(output as tf.Tensor4D), 0, 1);
-        });
+        const restored = options.forward
+          ? await forwardWith(options.forward, item.input, model.sizeMultiple)
+          : tf.tidy(() => {
+              const { padded, crop } = padToMultiple(item.input, model.sizeMultiple);
+              const { output } = model.forward(padded, { training: false });
+              return tf.clipByValue(crop(output as tf.Tensor4D), 0, 1);
+            });
         for (const metric of metrics) {
           sums.model[metric.name] =
             (sums.model[metric.name] ?? 0) + metric.compute(restored, item.target);
@@ -57,4 +66,18 @@ export async function evaluate(
     model.train(wasTraining);
   }
   return results;
+}
+
+/** Pad, an asynchronous forward, crop and clip, as the tidy above does for `model.forward`. */
+async function forwardWith(
+  forward: (x: tf.Tensor4D) => Promise<tf.Tensor>,
+  input: tf.Tensor4D,
+  multiple: number,
+): Promise<tf.Tensor4D> {
+  const { padded, crop } = padToMultiple(input, multiple);
+  const output = await forward(padded);
+  padded.dispose();
+  const restored = tf.tidy(() => tf.clipByValue(crop(output as tf.Tensor4D), 0, 1));
+  output.dispose();
+  return restored;
 }
