@@ -51,7 +51,9 @@ describe('spikedistill export', () => {
     const out = join(dir, 'student.onnx');
     const r = cli(['export', config, '--weights', weights, '--out', out, '--taps', 'enc2,dec1']);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/wrote .*student\.onnx \([\d.]+ MB, \d+ nodes, ONNX opset 18\): spiking-unet/);
+    expect(r.out).toMatch(
+      /wrote .*student\.onnx \([\d.]+ MB, \d+ nodes, ONNX opset 18\): spiking-unet/,
+    );
     expect(r.out).toContain('input  input [batch, height, width, 1] (H, W multiples of 4)');
     expect(r.out).toContain('output dec1 [2, batch, height, width, 4]');
 
@@ -76,7 +78,9 @@ describe('spikedistill export', () => {
     expect(Math.max(...o.map((v, i) => Math.abs(v - ref[i]!))) / scale).toBeLessThanOrEqual(1e-4);
     for (const tap of ['enc2', 'dec1']) {
       expect(got[tap]!.dims).toEqual(want.taps[tap]!.shape);
-      expect(Array.from(got[tap]!.data as Float32Array)).toEqual(Array.from(want.taps[tap]!.dataSync()));
+      expect(Array.from(got[tap]!.data as Float32Array)).toEqual(
+        Array.from(want.taps[tap]!.dataSync()),
+      );
     }
     await session.release();
     tf.dispose([x, want.output, ...Object.values(want.taps)]);
@@ -86,7 +90,9 @@ describe('spikedistill export', () => {
   it('fails with exit code 1 and the valid taps for an unknown one', () => {
     const r = cli(['export', config, '--out', join(dir, 'x.onnx'), '--taps', 'dec9']);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/E_BAD_OPTIONS: .*no feature tap 'dec9'; its taps are: enc1, enc2, latent, dec2, dec1/);
+    expect(r.err).toMatch(
+      /E_BAD_OPTIONS: .*no feature tap 'dec9'; its taps are: enc1, enc2, latent, dec2, dec1/,
+    );
     expect(existsSync(join(dir, 'x.onnx'))).toBe(false);
   });
 });
