@@ -107,7 +107,10 @@ describe('every backbone, exported and run in onnxruntime-node, matches its tfjs
 
 describe('spiking students: neurons, norms and tap signals', () => {
   const neurons: Record<string, unknown> = {
-    'lif soft reset, decayed input': { name: 'lif', options: { threshold: 0.3, vReset: null } },
+    'lif soft reset, decayed input': {
+      name: 'lif',
+      options: { threshold: 0.3, vReset: null, decayInput: true },
+    },
     'lif reset to 0.05': { name: 'lif', options: { threshold: 0.2, vReset: 0.05, tau: 3 } },
     if: { name: 'if', options: { threshold: 0.4 } },
     plif: { name: 'plif', options: { threshold: 0.2, initTau: 3 } },

@@ -1,8 +1,18 @@
 import type { Backbone } from '../contracts/backbone.js';
 import type { EvalSet } from '../contracts/dataset.js';
 import type { Metric } from '../contracts/loss.js';
+import type { EvalProbe } from '../contracts/probe.js';
 import { tf } from '../tf.js';
+import { type InferOptions, restoreImage } from './infer.js';
 import { padToMultiple } from './pad.js';
+
+export interface ImageScores {
+  name: string;
+  /** Each metric of the model's output. */
+  model: Record<string, number>;
+  /** The same metrics of the degraded input (clipped to [0, 1], as the output is). */
+  input: Record<string, number>;
+}
 
 export interface SetScores {
   set: string;
@@ -11,56 +21,77 @@ export interface SetScores {
   model: Record<string, number>;
   /** The same metrics for the degraded input itself (the baseline to beat). */
   input: Record<string, number>;
+  /** What each probe read over the set (e.g. `firingRates` by layer). */
+  probes?: Record<string, Record<string, number>>;
+  /** Every image's scores at full precision, in the set's order. */
+  perImage?: ImageScores[];
+}
+
+/** How the degraded input is scored, for reports: the same clipping the model output gets. */
+export const INPUT_SCORING =
+  'the noisy input is scored as the model output is: clipped to [0, 1], then by each metric (which rounds to 8 bits where it says so)';
+
+export interface EvaluateOptions extends InferOptions {
+  /** Evaluate on at most this many images per set. */
+  limit?: number;
+  probes?: readonly EvalProbe[];
+  /**
+   * Runs the model in place of `model.forward` (e.g. a frozen model on ONNX
+   * Runtime, whose memory is not the wasm heap, so images are not tiled):
+   * padded [N, H, W, C] in, output out; the output is disposed here.
+   */
+  forward?: (x: tf.Tensor4D) => Promise<tf.Tensor>;
 }
 
 /**
- * Runs a backbone over every full image of each set (padded to its size
- * multiple, cropped back, clipped to [0, 1]) and averages each metric.
+ * Runs a backbone over every full image of each set (tiled above the memory
+ * budget, see `restoreImage`) and averages each metric; per-image scores
+ * are kept too.
  */
 export async function evaluate(
   model: Backbone,
   sets: readonly EvalSet[],
   metrics: readonly Metric[],
-  options: {
-    limit?: number;
-    /**
-     * Runs the model in place of `model.forward` (e.g. a frozen model on ONNX
-     * Runtime): padded [N, H, W, C] in, output out; the output is disposed here.
-     */
-    forward?: (x: tf.Tensor4D) => Promise<tf.Tensor>;
-  } = {},
+  options: EvaluateOptions = {},
 ): Promise<SetScores[]> {
   const wasTraining = model.training;
   model.eval();
   const results: SetScores[] = [];
   try {
     for (const set of sets) {
-      const sums = { model: {} as Record<string, number>, input: {} as Record<string, number> };
-      let n = 0;
+      const perImage: ImageScores[] = [];
+      for (const probe of options.probes ?? []) probe.begin(model);
       for await (const item of set.items()) {
-        if (options.limit !== undefined && n >= options.limit) {
+        if (options.limit !== undefined && perImage.length >= options.limit) {
           tf.dispose([item.input, item.target]);
           break;
         }
-        const restored = options.forward
-          ? await forwardWith(options.forward, item.input, model.sizeMultiple)
-          : tf.tidy(() => {
-              const { padded, crop } = padToMultiple(item.input, model.sizeMultiple);
-              const { output } = model.forward(padded, { training: false });
-              return tf.clipByValue(crop(output as tf.Tensor4D), 0, 1);
-            });
-        for (const metric of metrics) {
-          sums.model[metric.name] =
-            (sums.model[metric.name] ?? 0) + metric.compute(restored, item.target);
-          sums.input[metric.name] =
-            (sums.input[metric.name] ?? 0) + metric.compute(item.input, item.target);
+        try {
+          const restored = options.forward
+            ? await forwardWith(options.forward, item.input, model.sizeMultiple)
+            : await restoreImage(model, item.input, options);
+          const input = tf.clipByValue(item.input, 0, 1);
+          const scores: ImageScores = { name: item.name, model: {}, input: {} };
+          for (const metric of metrics) {
+            scores.model[metric.name] = metric.compute(restored, item.target);
+            scores.input[metric.name] = metric.compute(input, item.target);
+          }
+          tf.dispose([restored, input]);
+          perImage.push(scores);
+        } finally {
+          tf.dispose([item.input, item.target]);
         }
-        tf.dispose([restored, item.input, item.target]);
-        n++;
       }
-      const mean = (s: Record<string, number>) =>
-        Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v / Math.max(n, 1)]));
-      results.push({ set: set.name, images: n, model: mean(sums.model), input: mean(sums.input) });
+      const probes: Record<string, Record<string, number>> = {};
+      for (const probe of options.probes ?? []) probes[probe.name] = probe.end(model);
+      results.push({
+        set: set.name,
+        images: perImage.length,
+        model: meanOf(perImage.map((s) => s.model)),
+        input: meanOf(perImage.map((s) => s.input)),
+        ...(Object.keys(probes).length ? { probes } : {}),
+        perImage,
+      });
     }
   } finally {
     model.train(wasTraining);
@@ -68,7 +99,15 @@ export async function evaluate(
   return results;
 }
 
-/** Pad, an asynchronous forward, crop and clip, as the tidy above does for `model.forward`. */
+function meanOf(rows: readonly Record<string, number>[]): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const row of rows) for (const [k, v] of Object.entries(row)) sums[k] = (sums[k] ?? 0) + v;
+  return Object.fromEntries(
+    Object.entries(sums).map(([k, v]) => [k, v / Math.max(rows.length, 1)]),
+  );
+}
+
+/** Pad, an asynchronous forward, crop and clip, as `restoreImage` does with `model.forward`. */
 async function forwardWith(
   forward: (x: tf.Tensor4D) => Promise<tf.Tensor>,
   input: tf.Tensor4D,

@@ -143,6 +143,7 @@ export function createClassificationData(o: ClassificationDataOptions): Classifi
     },
     testBatches,
     evalSets: () => [testSet],
+    seek: (batches: number) => prefetcher.seek(batches),
     close: () => prefetcher.close(),
   };
 }

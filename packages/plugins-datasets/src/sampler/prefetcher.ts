@@ -38,6 +38,18 @@ export class Prefetcher<T> {
     return item;
   }
 
+  /**
+   * Continues at item `index`, as if `index` items had been taken: what was
+   * prefetched is dropped (items are pure functions of their index, so
+   * nothing else changes). Exact resume uses this.
+   */
+  seek(index: number): void {
+    if (!Number.isInteger(index) || index < 0)
+      throw new RangeError(`seek: expected a batch index >= 0, got ${index}`);
+    this.next = index;
+    this.queue.length = 0;
+  }
+
   close(): void {
     this.closed = true;
     this.queue.length = 0;
