@@ -245,6 +245,8 @@ describe('evaluation of large images', () => {
       '--json',
       '--memory-budget',
       '8',
+      '--engine',
+      'tfjs',
     ]);
     expect(whole.code, whole.err).toBe(0);
     expect(tiled.code, tiled.err).toBe(0);

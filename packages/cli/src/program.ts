@@ -18,6 +18,7 @@ import { ablateCommand } from './commands/ablate.js';
 import { demoCommand } from './commands/demo.js';
 import { energyCommand } from './commands/energy.js';
 import { evalCommand } from './commands/evaluate.js';
+import { addExportCommand } from './commands/export.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { reportCommand } from './commands/report.js';
 import { trainCommand } from './commands/train.js';
@@ -209,6 +210,14 @@ export function buildProgram(log: (line: string) => void = console.log): Command
         .default('student'),
     )
     .option('--eval-limit <n>', 'at most n images per set', positiveInt)
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'run the model on ONNX Runtime, tfjs, or auto (onnx when it loads)',
+      )
+        .choices(['auto', 'onnx', 'tfjs'])
+        .default('auto'),
+    )
     .option('--out <dir>', 'folder for the per-image scores (default: the weights’ run folder)')
     .option('--json', 'print the per-image scores as JSON on stdout (logs go to stderr)', false)
     .option(
@@ -223,6 +232,7 @@ export function buildProgram(log: (line: string) => void = console.log): Command
           weights?: string;
           model: 'student' | 'teacher';
           evalLimit?: number;
+          engine: 'auto' | 'onnx' | 'tfjs';
           out?: string;
           json: boolean;
           memoryBudget?: number;
@@ -245,6 +255,8 @@ export function buildProgram(log: (line: string) => void = console.log): Command
         await evalCommand(registry, config, { ...o, weights, outDir, log: say });
       },
     );
+
+  addExportCommand(program, withConfig, (file, o) => prepare(file, o, log), log);
 
   withConfig(
     program

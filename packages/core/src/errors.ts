@@ -24,7 +24,8 @@ export type ErrorCode =
   | 'E_MEMORY'
   | 'E_INTERNAL'
   | 'E_VARIANT_FAILED'
-  | 'E_PLUGIN_LOAD';
+  | 'E_PLUGIN_LOAD'
+  | 'E_EXPORT';
 
 export class SpikedistillError extends Error {
   readonly code: ErrorCode;

@@ -143,7 +143,9 @@ export {
   type SetScores,
 } from './train/evaluate.js';
 export {
+  type BuiltModel,
   buildExperiment,
+  buildModel,
   disposeExperiment,
   loadBackboneWeights,
   type RunOptions,

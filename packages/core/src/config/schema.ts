@@ -73,6 +73,7 @@ export const experimentConfig = z.strictObject({
 export const teacherEvalConfig = experimentConfig.extend({ student: modelRef.optional() });
 
 export type PluginRefConfig = z.infer<typeof pluginRef>;
+export type ModelRefConfig = z.output<typeof modelRef>;
 export type ExperimentConfig = z.infer<typeof experimentConfig>;
 export type TeacherEvalConfig = z.infer<typeof teacherEvalConfig>;
 /** What a user writes (defaults not yet filled). */
