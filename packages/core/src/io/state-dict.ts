@@ -128,7 +128,7 @@ function dequantize(decoded: DecodedSafetensors, path: string): DecodedSafetenso
   }
   for (const [name, scale] of Object.entries(scales)) {
     const t = decoded.tensors.get(name);
-    if (!t || t.dtype !== 'I8' || typeof scale !== 'number' || !Number.isFinite(scale)) {
+    if (t?.dtype !== 'I8' || typeof scale !== 'number' || !Number.isFinite(scale)) {
       throw new SpikedistillError(
         'E_WEIGHTS',
         `${path}: ternary tensor '${name}' is missing, not int8 codes, or has no finite scale`,

@@ -70,7 +70,10 @@ export abstract class Module {
       for (const [name, v] of m.ownParams) {
         if (!m.transformedParams.has(v)) continue;
         const transform = m.weightTransform;
-        out.set(join(path, name), tf.tidy(() => transform(v)));
+        out.set(
+          join(path, name),
+          tf.tidy(() => transform(v)),
+        );
       }
     }
     return out;
