@@ -83,6 +83,12 @@ export {
 export { type CheckpointParts, Checkpoints } from './train/checkpoint.js';
 export { evaluate, type SetScores } from './train/evaluate.js';
 export {
+  type ClassificationScores,
+  countCorrectByClass,
+  evaluateClassifier,
+} from './train/evaluate-classifier.js';
+export { checkTaskFit } from './train/check-task.js';
+export {
   buildExperiment,
   disposeExperiment,
   loadBackboneWeights,

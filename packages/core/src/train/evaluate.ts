@@ -2,6 +2,7 @@ import type { Backbone } from '../contracts/backbone.js';
 import type { EvalSet } from '../contracts/dataset.js';
 import type { Metric } from '../contracts/loss.js';
 import { tf } from '../tf.js';
+import { evaluateClassifier } from './evaluate-classifier.js';
 import { padToMultiple } from './pad.js';
 
 export interface SetScores {
@@ -16,13 +17,19 @@ export interface SetScores {
 /**
  * Runs a backbone over every full image of each set (padded to its size
  * multiple, cropped back, clipped to [0, 1]) and averages each metric.
+ * Classification (`task`) goes to `evaluateClassifier`: logits, no padding.
  */
 export async function evaluate(
   model: Backbone,
   sets: readonly EvalSet[],
   metrics: readonly Metric[],
-  options: { limit?: number } = {},
+  options: {
+    limit?: number;
+    task?: 'restoration' | 'classification';
+    classNames?: readonly string[];
+  } = {},
 ): Promise<SetScores[]> {
+  if (options.task === 'classification') return evaluateClassifier(model, sets, metrics, options);
   const wasTraining = model.training;
   model.eval();
   const results: SetScores[] = [];

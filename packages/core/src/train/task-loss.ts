@@ -5,7 +5,9 @@ import { tf } from '../tf.js';
 
 /**
  * Sums a list of losses into one, each scaled by its `weight`, keeping the
- * weighted terms by name (`l1`, `fft`; a repeated name gets `#2`).
+ * weighted terms by name (`l1`, `fft`; a repeated name gets `#2`). Shapes
+ * are each loss's own business (images against images, logits [N, K]
+ * against labels [N]), so every loss checks its inputs itself.
  */
 export function composeTaskLoss(losses: readonly Loss[]): TaskLoss {
   if (losses.length === 0)
@@ -14,12 +16,6 @@ export function composeTaskLoss(losses: readonly Loss[]): TaskLoss {
     losses.findIndex((o) => o.name === l.name) === i ? l.name : `${l.name}#${i + 1}`,
   );
   return (prediction, target): StepLoss => {
-    if (prediction.shape.join() !== target.shape.join()) {
-      throw new SpikedistillError(
-        'E_SHAPE',
-        `loss: prediction [${prediction.shape}] and target [${target.shape}] differ in shape`,
-      );
-    }
     const terms: Record<string, tf.Scalar> = {};
     losses.forEach((loss, i) => {
       terms[names[i]!] = tf.mul(loss.compute(prediction, target), loss.weight) as tf.Scalar;

@@ -11,6 +11,7 @@ import { saveModule } from '../io/state-dict.js';
 import type { Module } from '../nn/module.js';
 import { tf } from '../tf.js';
 import { Checkpoints } from './checkpoint.js';
+import { checkTaskFit } from './check-task.js';
 import { evaluate, type SetScores } from './evaluate.js';
 import { composeTaskLoss } from './task-loss.js';
 
@@ -74,6 +75,7 @@ export async function train(
       `student takes ${student.inputChannels}-channel input but the data has ${data.channels} channel(s): set student.options.channels`,
     );
   }
+  checkTaskFit(parts);
   parts.teacher?.eval();
   const modules: Record<string, Module> = { student };
   for (const [name, m] of Object.entries(strategy.modules())) modules[`strategy.${name}`] = m;
@@ -107,7 +109,11 @@ export async function train(
   let scores: SetScores[] = [];
 
   const runEval = async () => {
-    scores = await evaluate(student, data.evalSets(), parts.metrics, { limit: options.evalLimit });
+    scores = await evaluate(student, data.evalSets(), parts.metrics, {
+      limit: options.evalLimit,
+      task: data.task,
+      classNames: data.classNames,
+    });
     const flat: Record<string, number> = {};
     for (const s of scores) for (const [k, v] of Object.entries(s.model)) flat[`${s.set}/${k}`] = v;
     events.emit('eval', { step, metrics: flat });

@@ -38,6 +38,21 @@ export class Prefetcher<T> {
     return item;
   }
 
+  /**
+   * Continue as if `position` items had been taken: the next `take` returns
+   * item `position`. What was prefetched is dropped (items are pure
+   * functions of their index, so exact resume only needs the position).
+   */
+  seek(position: number): void {
+    if (!Number.isInteger(position) || position < 0) {
+      throw new RangeError(
+        `Prefetcher.seek: position must be a whole number >= 0, got ${position}`,
+      );
+    }
+    this.next = position;
+    this.queue.length = 0;
+  }
+
   close(): void {
     this.closed = true;
     this.queue.length = 0;
