@@ -1,4 +1,4 @@
-import { definePlugin, tf } from '@spikedistill/core';
+import { definePlugin, ref, tf } from '@spikedistill/core';
 import {
   chargeLif,
   Neuron,
@@ -7,7 +7,6 @@ import {
   resolveSurrogate,
   type StepResult,
   type Surrogate,
-  surrogateRef,
 } from '@spikedistill/neurons';
 import { z } from 'zod';
 
@@ -53,7 +52,7 @@ export class LearnableThresholdLif extends Neuron {
 const options = z.object({
   tau: z.number().gt(1).default(2).describe('membrane time constant τ (> 1)'),
   initThreshold: z.number().positive().default(1).describe('initial threshold θ₀ (> 0)'),
-  surrogate: surrogateRef.default('atan'),
+  surrogate: ref('surrogate', 'atan'),
 });
 
 export const learnableThresholdLif = definePlugin({

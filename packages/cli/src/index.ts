@@ -2,6 +2,11 @@ import type { Registry } from '@spikedistill/core';
 
 export { bundledPackages, createFullRegistry } from './packages.js';
 export { buildProgram, main } from './program.js';
+export {
+  type ReportFiles,
+  type ReportOptions,
+  writeReport,
+} from './report/index.js';
 
 export const packageName = '@spikedistill/cli';
 

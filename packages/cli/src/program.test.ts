@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -50,8 +50,14 @@ describe('spikedistill CLI', () => {
       await run(['eval', file, '--weights', join(runDir, 'student.safetensors')])
     ).join('\n');
     expect(evaluated).toContain('student.safetensors');
-    const energy = (await run(['energy', file])).join('\n');
+    const energy = (await run(['energy', file, '--out', runDir])).join('\n');
     expect(energy).toContain('mac-ac-45nm: eMac=4.6 pJ, eAc=0.9 pJ');
+    const energyFile = JSON.parse(readFileSync(join(runDir, 'energy.json'), 'utf8'));
+    expect(energyFile.models.map((m: { role: string }) => m.role)).toEqual(['student']);
+    expect(energyFile.models[0].estimates.map((e: { estimator: string }) => e.estimator)).toEqual([
+      'mac-ac-45nm',
+      'memory-aware',
+    ]);
   });
 
   it('demo trains teacher and students, and reports scores, energy and a picture', async () => {

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   checkConfigPlugins,
   type ExperimentConfig,
   expandAblation,
   loadExperimentConfig,
+  loadTeacherEvalConfig,
   type Registry,
-  SpikedistillError,
   selectBackend,
 } from '@spikedistill/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -18,6 +18,7 @@ import { evalCommand } from './commands/evaluate.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { reportCommand } from './commands/report.js';
 import { trainCommand } from './commands/train.js';
+import { describeError } from './errors.js';
 import { createFullRegistry } from './packages.js';
 
 const version = (
@@ -27,6 +28,11 @@ const version = (
 ).version;
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const nonNegativeInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer ≥ 0');
+  return n;
+};
 const positiveInt = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
@@ -41,21 +47,36 @@ interface ConfigFlags {
 interface RunFlags extends ConfigFlags {
   out?: string;
   resume: boolean;
+  force: boolean;
+  report: boolean;
   evalLimit?: number;
 }
 
-/** Loads the config, applies `--set`, builds the registry and activates the backend. */
+/** Activates the backend the flags or the config ask for, and says which it is. */
+async function activateBackend(
+  registry: Registry,
+  request: string,
+  log: (line: string) => void,
+): Promise<string> {
+  const selected = await selectBackend(registry, request);
+  log(`backend: ${selected.name} — ${selected.reason}`);
+  return selected.name;
+}
+
+/**
+ * Loads the config (paths resolved against its folder), applies `--set`,
+ * checks every plugin, file and nested option, and activates the backend.
+ */
 async function prepare(
   file: string,
   flags: ConfigFlags,
   log: (line: string) => void,
-): Promise<{ config: ExperimentConfig; registry: Registry }> {
-  const config = loadExperimentConfig(file, flags.set);
+): Promise<{ config: ExperimentConfig; registry: Registry; backend: string }> {
+  const config = loadExperimentConfig(file, flags.set, createFullRegistry());
   const registry = createFullRegistry(config.seed);
   checkConfigPlugins(registry, config);
-  const selected = await selectBackend(registry, flags.backend ?? config.backend);
-  log(`backend: ${selected.name} — ${selected.reason}`);
-  return { config, registry };
+  const backend = await activateBackend(registry, flags.backend ?? config.backend, log);
+  return { config, registry, backend };
 }
 
 function withConfig(command: Command): Command {
@@ -73,7 +94,8 @@ function withConfig(command: Command): Command {
 export function buildProgram(log: (line: string) => void = console.log): Command {
   const program = new Command('spikedistill')
     .description('Train spiking neural networks for image restoration by distilling from ANNs')
-    .version(version);
+    .version(version)
+    .option('--debug', 'show the stack of an error');
 
   program
     .command('demo')
@@ -88,46 +110,50 @@ export function buildProgram(log: (line: string) => void = console.log): Command
     );
 
   /** `train` and `ablate` share their run options; only what they run differs. */
-  const runCommand = (
-    name: string,
-    description: string,
-    outHelp: string,
-    run: (
-      registry: Registry,
-      config: ExperimentConfig,
-      o: RunFlags,
-      outDir: string,
-    ) => Promise<unknown>,
-  ) =>
+  const runCommand = (name: string, description: string, outHelp: string) =>
     withConfig(program.command(name).description(description))
       .option('--out <dir>', outHelp)
       .option('--resume', 'continue from the newest checkpoint(s) in the run folder', false)
+      .option('--force', 'replace a run already in the folder (its files are deleted)', false)
       .option('--eval-limit <n>', 'evaluate on at most n images per set', positiveInt)
-      .action(async (file: string, o: RunFlags) => {
-        const { config, registry } = await prepare(file, o, log);
-        await run(registry, config, o, o.out ?? join(config.output, config.name));
-      });
+      .option('--no-report', 'do not write report.html at the end (ablate)');
 
   runCommand(
     'train',
     'train the config’s student with its strategy',
     'run folder (default: <output>/<name>)',
-    (registry, config, o, runDir) =>
-      trainCommand(registry, config, {
-        runDir,
-        resume: o.resume,
-        evalLimit: o.evalLimit,
-        grid: true,
-        log,
-      }),
-  );
+  ).action(async (file: string, o: RunFlags) => {
+    const { config, registry, backend } = await prepare(file, o, log);
+    await trainCommand(registry, config, {
+      runDir: o.out ?? join(config.output, config.name),
+      resume: o.resume,
+      force: o.force,
+      evalLimit: o.evalLimit,
+      grid: true,
+      runInfo: { backend },
+      log,
+    });
+  });
   runCommand(
     'ablate',
     'train every variant of the config’s `ablate` sweep and compare',
     'folder for the variants (default: <output>/<name>)',
-    (registry, config, o, outDir) =>
-      ablateCommand(registry, config, { outDir, resume: o.resume, evalLimit: o.evalLimit, log }),
-  );
+  ).action(async (file: string, o: RunFlags) => {
+    const config = loadExperimentConfig(file, o.set, createFullRegistry());
+    const variants = expandAblation(config);
+    // Every variant is checked before the first one trains.
+    for (const v of variants) checkConfigPlugins(createFullRegistry(v.config.seed), v.config);
+    await activateBackend(createFullRegistry(), o.backend ?? config.backend, log);
+    await ablateCommand(config, {
+      outDir: o.out ?? join(config.output, config.name),
+      resume: o.resume,
+      force: o.force,
+      evalLimit: o.evalLimit,
+      registryFor: (variant) => createFullRegistry(variant.seed),
+      report: o.report,
+      log,
+    });
+  });
 
   withConfig(
     program
@@ -141,13 +167,34 @@ export function buildProgram(log: (line: string) => void = console.log): Command
         .default('student'),
     )
     .option('--eval-limit <n>', 'at most n images per set', positiveInt)
+    .option('--out <dir>', 'folder for the per-image scores (default: the weights’ run folder)')
+    .option('--json', 'print the per-image scores as JSON on stdout (logs go to stderr)', false)
     .action(
       async (
         file: string,
-        o: ConfigFlags & { weights?: string; model: 'student' | 'teacher'; evalLimit?: number },
+        o: ConfigFlags & {
+          weights?: string;
+          model: 'student' | 'teacher';
+          evalLimit?: number;
+          out?: string;
+          json: boolean;
+        },
       ) => {
-        const { config, registry } = await prepare(file, o, log);
-        await evalCommand(registry, config, { ...o, log });
+        const say = o.json ? (line: string) => process.stderr.write(`${line}\n`) : log;
+        const base = createFullRegistry();
+        const config =
+          o.model === 'teacher'
+            ? loadTeacherEvalConfig(file, o.set, base)
+            : loadExperimentConfig(file, o.set, base);
+        const registry = createFullRegistry(config.seed);
+        checkConfigPlugins(registry, config, {
+          purpose: o.model === 'teacher' ? 'eval-teacher' : 'train',
+        });
+        await activateBackend(registry, o.backend ?? config.backend, say);
+        const weights =
+          o.weights ?? (o.model === 'teacher' ? config.teacher?.weights : config.student?.weights);
+        const outDir = o.out ?? (o.weights ? dirname(o.weights) : join(config.output, config.name));
+        await evalCommand(registry, config, { ...o, weights, outDir, log: say });
       },
     );
 
@@ -157,16 +204,28 @@ export function buildProgram(log: (line: string) => void = console.log): Command
       .description('energy per image of the teacher and the student, measured on test images'),
   )
     .option('--weights <file>', 'student weights (firing rates depend on them)')
-    .action(async (file: string, o: ConfigFlags & { weights?: string }) => {
+    .option(
+      '--out <runDir>',
+      'run folder: use its student.safetensors (unless --weights) and write energy.json there',
+    )
+    .action(async (file: string, o: ConfigFlags & { weights?: string; out?: string }) => {
       const { config, registry } = await prepare(file, o, log);
-      await energyCommand(registry, config, { studentWeights: o.weights, images: 1, log });
+      await energyCommand(registry, config, { studentWeights: o.weights, out: o.out, log });
     });
 
   program
     .command('report')
-    .description('summarise a run folder: scores, time, loss curve')
-    .argument('<runDir>')
-    .action((runDir: string) => reportCommand(runDir, log));
+    .description(
+      'write report.html (tables, curves, firing rates, images), report.md and report.csv for a run or ablation folder',
+    )
+    .argument('<folder>', 'run folder or ablation folder')
+    .option('--images <n>', 'test images per run in the image grids (0: none)', nonNegativeInt, 3)
+    .option('--no-run', 'do not rebuild models (no new samples, teacher scores or energy)')
+    .option('--backend <name>', 'backend for rebuilding models (default: the run config’s)')
+    .action(
+      async (folder: string, o: { images: number; run: boolean; backend?: string }) =>
+        void (await reportCommand(folder, { ...o, log })),
+    );
 
   program
     .command('plugins')
@@ -182,26 +241,29 @@ export function buildProgram(log: (line: string) => void = console.log): Command
       .command('check')
       .description('validate a config against the registered plugins, without training'),
   ).action((file: string, o: ConfigFlags) => {
-    const config = loadExperimentConfig(file, o.set);
-    const registry = createFullRegistry(config.seed);
+    const config = loadExperimentConfig(file, o.set, createFullRegistry());
     const variants = expandAblation(config);
-    for (const variant of variants) checkConfigPlugins(registry, variant.config);
+    for (const variant of variants)
+      checkConfigPlugins(createFullRegistry(variant.config.seed), variant.config);
     log(`${file}: valid (${variants.length} variant${variants.length === 1 ? '' : 's'})`);
   });
 
   return program;
 }
 
-/** Runs the CLI; errors of the toolkit print their code and message, not a stack. */
+/**
+ * Runs the CLI. Every failure prints `error E_CODE: message` and returns 1;
+ * `--debug` adds the stack.
+ */
 export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram().parseAsync(argv.filter((a) => a !== '--debug'));
     return 0;
   } catch (err) {
-    if (err instanceof SpikedistillError) {
-      console.error(pc.red(`error ${err.code}: ${err.message}`));
-      return 1;
-    }
-    throw err;
+    const { code, message } = describeError(err);
+    console.error(pc.red(`error ${code}: ${message}`));
+    if (debug && err instanceof Error && err.stack) console.error(err.stack);
+    return 1;
   }
 }

@@ -15,8 +15,15 @@ export type ErrorCode =
   | 'E_NAN_LOSS'
   | 'E_CHECKPOINT'
   | 'E_IO'
+  | 'E_NOT_A_RUN'
   | 'E_DATASET'
-  | 'E_WEIGHTS';
+  | 'E_WEIGHTS'
+  | 'E_RUN_EXISTS'
+  | 'E_RUN_LOCKED'
+  | 'E_NONFINITE'
+  | 'E_MEMORY'
+  | 'E_INTERNAL'
+  | 'E_VARIANT_FAILED';
 
 export class SpikedistillError extends Error {
   readonly code: ErrorCode;
@@ -107,6 +114,18 @@ export class NaNLossError extends SpikedistillError {
     super(
       'E_NAN_LOSS',
       `Loss became non-finite at step ${step} (${parts}). Lower the learning rate or check the inputs.`,
+    );
+  }
+}
+
+/** Parameters or buffers became NaN or infinite: the state is not saved as a result. */
+export class NonFiniteError extends SpikedistillError {
+  constructor(step: number, names: readonly string[]) {
+    const shown =
+      names.slice(0, 5).join(', ') + (names.length > 5 ? `, and ${names.length - 5} more` : '');
+    super(
+      'E_NONFINITE',
+      `Weights became non-finite at step ${step} (${shown}). Nothing of this state was saved; the last checkpoint is intact. Lower the learning rate or clip gradients (train.clipGradNorm).`,
     );
   }
 }

@@ -6,13 +6,44 @@ export type { Availability, Backend } from './backend/backend.js';
 export { cpuBackend } from './backend/cpu.js';
 export { tensorflowBackend } from './backend/tensorflow.js';
 export { activateWasm, wasmBackend } from './backend/wasm.js';
-export { type AblationVariant, expandAblation } from './config/ablate.js';
-export { checkConfigPlugins } from './config/check-plugins.js';
+export {
+  type AblationVariant,
+  canonicalJson,
+  configId,
+  expandAblation,
+  variantDir,
+} from './config/ablate.js';
+export {
+  asRef,
+  type FileTag,
+  filePath,
+  type RefTag,
+  type RefValue,
+  ref,
+  refObject,
+} from './config/ref.js';
+export { type OptionVisitor, walkOptions } from './config/walk-options.js';
+export { checkConfigFiles, missingConfigFiles, resolveConfigPaths } from './config/paths.js';
+export type { EvalProbe } from './contracts/probe.js';
+export type { NamedVariable, Optimizer, OptimizerState } from './optim/optimizer.js';
+export { SlotOptimizer } from './optim/optimizer.js';
+export type { Schedule, ScheduleFactory } from './optim/schedule.js';
+export { clipGradNorm } from './optim/clip.js';
+export { Ema } from './optim/ema.js';
+export {
+  RunFolder,
+  type RunFolderMode,
+  removeTempFiles,
+  truncateJsonl,
+} from './train/run-folder.js';
+export { forwardBytesPerPixel, type InferOptions, restoreImage } from './train/infer.js';
+export { type CheckOptions, checkConfigPlugins } from './config/check-plugins.js';
 export { applyOverrides, getPath, setPath } from './config/dotted-path.js';
 export {
   type ConfigFormat,
   formatOf,
   loadExperimentConfig,
+  loadTeacherEvalConfig,
   parseConfigText,
   parseExperimentConfig,
 } from './config/load.js';
@@ -81,7 +112,13 @@ export {
   type TensorMap,
 } from './io/state-dict.js';
 export { type CheckpointParts, Checkpoints } from './train/checkpoint.js';
-export { evaluate, type SetScores } from './train/evaluate.js';
+export {
+  type EvaluateOptions,
+  evaluate,
+  type ImageScores,
+  INPUT_SCORING,
+  type SetScores,
+} from './train/evaluate.js';
 export {
   type ClassificationScores,
   countCorrectByClass,
@@ -94,6 +131,7 @@ export {
   loadBackboneWeights,
   type RunOptions,
   runExperiment,
+  trainerOptions,
 } from './train/experiment.js';
 export { type Padded, padToMultiple } from './train/pad.js';
 export { combineLosses, composeTaskLoss } from './train/task-loss.js';

@@ -3,7 +3,10 @@ import type { Backend } from './backend/backend.js';
 import type { Backbone } from './contracts/backbone.js';
 import type { TrainingData } from './contracts/dataset.js';
 import type { Loss, Metric } from './contracts/loss.js';
+import type { EvalProbe } from './contracts/probe.js';
 import type { Strategy } from './contracts/strategy.js';
+import type { Optimizer } from './optim/optimizer.js';
+import type { ScheduleFactory } from './optim/schedule.js';
 import type { Events } from './events.js';
 import type { Registry } from './registry/registry.js';
 import type { Rng } from './rng.js';
@@ -25,7 +28,10 @@ export type KnownKind =
   | 'noise'
   | 'quantizer'
   | 'backend'
-  | 'reporter';
+  | 'reporter'
+  | 'optimizer'
+  | 'schedule'
+  | 'probe';
 
 export type Kind = KnownKind | (string & {});
 
@@ -42,6 +48,9 @@ export interface KindMap {
   metric: Metric;
   dataset: TrainingData;
   strategy: Strategy;
+  optimizer: Optimizer;
+  schedule: ScheduleFactory;
+  probe: EvalProbe;
 }
 
 export type InstanceOf<K extends Kind> = K extends keyof KindMap ? KindMap[K] : unknown;

@@ -1,12 +1,15 @@
 import { cpuBackend } from './backend/cpu.js';
 import { tensorflowBackend } from './backend/tensorflow.js';
 import { wasmBackend } from './backend/wasm.js';
+import { adamOptimizer, adamwOptimizer } from './optim/adam.js';
+import { constantSchedule, cosineSchedule, stepSchedule } from './optim/schedule.js';
+import { sgdOptimizer } from './optim/sgd.js';
 import type { PluginPackage } from './plugin.js';
 import type { Registry } from './registry/registry.js';
 
 export const packageName = '@spikedistill/core';
 
-/** Registers core's own plugins: the three backends. */
+/** Registers core's own plugins: the three backends, the optimisers and the learning-rate schedules. */
 export function register(registry: Registry): void {
   registry.use({
     name: packageName,
@@ -14,6 +17,8 @@ export function register(registry: Registry): void {
       r.register(tensorflowBackend);
       r.register(wasmBackend);
       r.register(cpuBackend);
+      for (const p of [adamOptimizer, adamwOptimizer, sgdOptimizer]) r.register(p);
+      for (const p of [constantSchedule, stepSchedule, cosineSchedule]) r.register(p);
     },
   });
 }

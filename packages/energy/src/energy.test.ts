@@ -7,30 +7,67 @@ import {
   tf,
 } from '@spikedistill/core';
 import { conformance } from '@spikedistill/core/testing';
+import { type Neuron, neuronsPackage } from '@spikedistill/neurons';
+import { restorationPackage } from '@spikedistill/restoration';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EnergyEstimator } from './index.js';
-import { countOps, formatEnergyTable, measureEnergy, register } from './index.js';
+import type { EnergyEstimator, LayerOps, NeuronOps } from './index.js';
+import {
+  countOps,
+  formatEnergyTable,
+  measureEnergy,
+  register,
+  SpikeTracker,
+  toEnergyFile,
+} from './index.js';
 
 const registry = () => {
-  const r = createRegistry({ packages: [corePackage] });
+  const r = createRegistry({ packages: [corePackage, neuronsPackage, restorationPackage] });
   register(r);
   return r;
 };
 
-/** conv(analog) → threshold to spikes → conv(spikes): the shape of a one-layer SNN. */
-class TwoConv extends Module implements Backbone {
+/**
+ * A spiking net small enough to price by hand. Input [1, 1, 2, 1] = (1.0, 0.6),
+ * repeated for T = 2 steps; conv1 1×1 1→4 (analog, fp32 weights 1, .5, .25, .8);
+ * IF neurons (θ = 1, hard reset to 0); the spikes zero-padded by one column;
+ * conv2 1×1 4→1 with ternary weights (on spikes); and conv3 1×1 1→4 on an
+ * all-zero analog tensor, which must be priced as analog.
+ */
+class TinySnn extends Module implements Backbone {
   readonly inputChannels = 1;
   readonly outputChannels = 1;
   readonly spiking = true;
-  readonly timesteps = 1;
+  readonly timesteps = 2;
   readonly sizeMultiple = 1;
   readonly tapInfo = [];
-  readonly w1 = this.param('w1', tf.ones([3, 3, 1, 2]) as tf.Tensor4D);
-  readonly w2 = this.param('w2', tf.ones([3, 3, 2, 1]) as tf.Tensor4D);
+  readonly w1 = this.param('w1', tf.tensor4d([1, 0.5, 0.25, 0.8], [1, 1, 1, 4]));
+  readonly w2 = this.param('w2', tf.tensor4d([0.5, -0.5, 0, 0.5], [1, 1, 4, 1]));
+  readonly w3 = this.param('w3', tf.tensor4d([0.1, 0.2, 0.3, 0.4], [1, 1, 1, 4]));
+  readonly neuron: Neuron;
+  constructor() {
+    super();
+    const factory = registry().create('neuron', 'if', { threshold: 1 });
+    this.neuron = this.child('lif1', factory.create());
+  }
   forward(x: tf.Tensor): ForwardResult {
-    const h = tf.conv2d(x as tf.Tensor4D, this.w1, 1, 'same');
-    const spikes = tf.cast(tf.greaterEqual(h, 4.5), 'float32') as tf.Tensor4D;
-    return { output: tf.conv2d(spikes, this.w2, 1, 'same'), taps: {} };
+    return tf.tidy(() => {
+      const [n, h, w] = x.shape as [number, number, number, number];
+      const steps = tf.tile(x, [2, 1, 1, 1]) as tf.Tensor4D;
+      const current = tf.conv2d(steps, this.w1, 1, 'valid');
+      const spikes = this.neuron.forward(tf.reshape(current, [2, n, h, w, 4]));
+      const padded = tf.pad(tf.reshape(spikes, [2 * n, h, w, 4]), [
+        [0, 0],
+        [0, 0],
+        [0, 1],
+        [0, 0],
+      ]) as tf.Tensor4D;
+      const out = tf.conv2d(padded, this.w2, 1, 'valid');
+      const silent = tf.conv2d(tf.zeros([n, h, w, 1]) as tf.Tensor4D, this.w3, 1, 'valid');
+      return {
+        output: tf.add(tf.mean(tf.reshape(out, [2, n, h, w + 1, 1]), 0), tf.sum(silent)),
+        taps: {},
+      };
+    });
   }
 }
 
@@ -39,40 +76,72 @@ describe('countOps', () => {
     await tf.setBackend('cpu');
   });
 
-  it('counts dense MACs and input density of each conv, telling spikes from analog input', () => {
-    const spikes = tf.tensor4d(
+  it('counts dense MACs, input density and weight bits of each conv', () => {
+    const input = tf.tensor4d(
       [1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1],
       [1, 2, 5, 2],
     );
-    const analog = tf.mul(spikes, 0.3) as tf.Tensor4D;
-    const filter = tf.ones([3, 3, 2, 4]) as tf.Tensor4D;
+    const ternary = tf.tensor4d(
+      Array.from({ length: 72 }, (_, i) => [-0.3, 0, 0.3][i % 3]!),
+      [3, 3, 2, 4],
+    );
+    const float = tf.randomNormal([3, 3, 2, 4], 0, 1, 'float32', 3) as tf.Tensor4D;
     const ops = countOps(() => {
       tf.tidy(() => {
-        tf.conv2d(spikes, filter, 1, 'same');
-        tf.conv2d(analog, filter, 2, 'valid');
+        tf.conv2d(input, ternary, 1, 'same');
+        tf.conv2d(input, float, 2, 'valid');
       });
     });
     expect(ops).toHaveLength(2);
     expect(ops[0]).toMatchObject({
       macs: 2 * 5 * 4 * 9 * 2,
       inputDensity: 0.4,
-      binaryInput: true,
+      spikeInput: false,
       weights: 72,
+      weightBits: 2,
     });
     expect(ops[0]!.label).toBe('conv#0 3×3 2→4 @2×5');
     // valid, stride 2 on 2×5 with a 3×3 filter has no output row: 0 MACs
-    expect(ops[1]).toMatchObject({ macs: 0, binaryInput: false });
-    tf.dispose([spikes, analog, filter]);
+    expect(ops[1]).toMatchObject({ macs: 0, spikeInput: false, weightBits: 32 });
+    tf.dispose([input, ternary, float]);
+  });
+
+  it('decides spiking from where the input came from, not from its values', () => {
+    const zeros = tf.zeros([1, 2, 2, 1]) as tf.Tensor4D;
+    const ones = tf.ones([1, 2, 2, 1]) as tf.Tensor4D;
+    const filter = tf.ones([1, 1, 1, 1]) as tf.Tensor4D;
+    const tracker = new SpikeTracker();
+    tracker.mark(zeros as unknown as { dataId: object }); // a layer that did not fire at all
+    const ops = countOps(
+      () => {
+        tf.tidy(() => {
+          tf.conv2d(zeros, filter, 1, 'same'); // spikes, none fired: spiking, 0 ACs
+          tf.conv2d(ones, filter, 1, 'same'); // binary-looking analog: not spiking
+          tf.conv2d(tf.concat([zeros, zeros], 0) as tf.Tensor4D, filter, 1, 'same'); // still spikes
+          tf.conv2d(tf.concat([zeros, ones], 0) as tf.Tensor4D, filter, 1, 'same'); // mixed: analog
+          tf.conv2d(tf.mul(zeros, 2) as tf.Tensor4D, filter, 1, 'same'); // scaled: analog
+        });
+      },
+      { spikes: tracker },
+    );
+    expect(ops.map((o) => o.spikeInput)).toEqual([true, false, true, false, false]);
+    expect(ops[0]!.inputDensity).toBe(0);
+    tf.dispose([zeros, ones, filter]);
   });
 
   it('restores the original kernels, even when the measured code throws', () => {
     const before = tf.getKernel('Conv2D', 'cpu');
+    const reshape = tf.getKernel('Reshape', 'cpu');
     expect(() =>
-      countOps(() => {
-        throw new Error('boom');
-      }),
+      countOps(
+        () => {
+          throw new Error('boom');
+        },
+        { spikes: new SpikeTracker() },
+      ),
     ).toThrow('boom');
     expect(tf.getKernel('Conv2D', 'cpu')).toBe(before);
+    expect(tf.getKernel('Reshape', 'cpu')).toBe(reshape);
   });
 });
 
@@ -80,16 +149,18 @@ describe('energy estimators', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
   });
-  const op = (binaryInput: boolean) => ({
+  const op = (spikeInput: boolean, extra: Partial<LayerOps> = {}): LayerOps => ({
     label: 'l',
     kernel: 'Conv2D',
     macs: 1000,
     inputDensity: 0.25,
-    binaryInput,
+    spikeInput,
     weights: 100,
+    weightBits: 32,
     inputElements: 10,
     outputElements: 10,
     batch: 1,
+    ...extra,
   });
 
   it('mac-ac: analog layers at E_MAC per MAC, spiking layers at E_AC per triggered accumulate', () => {
@@ -98,36 +169,129 @@ describe('energy estimators', () => {
     expect(r.layers.map((l) => l.pj)).toEqual([1000 * 4.6, 250 * 0.9]);
     expect(r.perSamplePj).toBeCloseTo((4600 + 225) / 2, 9);
     expect(r.constants).toEqual({ eMac: 4.6, eAc: 0.9 });
+    expect(r.source).toContain('Horowitz');
   });
 
-  it('memory-aware prices each access by buffer size, interpolating in log size', () => {
+  it('memory-aware prices accesses by buffer size and bit width', () => {
     const e = registry().create('energy', 'memory-aware');
-    // tiny buffers: 10 pJ per access; ANN: 1000·(3.1+0.1+10+10) + 10 outputs·10
+    // Tiny buffers: 10 pJ per 64-bit word, so a 32-bit value costs 5 pJ, a spike bit 10/64.
     const [ann, snn] = e.estimate([op(false), op(true)], 1).layers;
-    expect(ann!.pj).toBeCloseTo(1000 * 23.2 + 100, 6);
-    expect(snn!.pj).toBeCloseTo(250 * (0.1 + 10 + 20), 6);
-    const big = { ...op(false), weights: 4096 }; // 16 KB of weights: halfway between 8 KB and 32 KB in log size
-    expect(e.estimate([big], 1).layers[0]!.pj).toBeCloseTo(1000 * (3.2 + 15 + 10) + 100, 6);
+    // per MAC: mult 3.1 + add 0.1 + weight 5 + input 5; 10 outputs written at 5
+    expect(ann!.pj).toBeCloseTo(1000 * 13.2 + 10 * 5, 9);
+    expect(ann!.memoryPj).toBeCloseTo(1000 * 10 + 50, 9);
+    // 250 ACs: add 0.1 + weight 5 + partial sum read and write 2·5; 10 spike bits read
+    expect(snn!.pj).toBeCloseTo(250 * 15.1 + (10 * 10) / 64, 9);
+    // 4096 fp32 weights = 16 KB, halfway in log size between 8 KB (10 pJ) and 32 KB (20 pJ)
+    const big = op(false, { weights: 4096 });
+    expect(e.estimate([big], 1).layers[0]!.pj).toBeCloseTo(1000 * (3.2 + 15 / 2 + 5) + 50, 9);
+    // the same weights ternary: 1 KB, 2 bits of a 10 pJ word
+    const ternary = op(false, { weights: 4096, weightBits: 2 });
+    expect(e.estimate([ternary], 1).layers[0]!.pj).toBeCloseTo(
+      1000 * (3.2 + (10 * 2) / 64 + 5) + 50,
+      9,
+    );
   });
 
-  it('measures a model on real input: first layer analog, second on spikes, firing rate from data', () => {
+  it('memory-aware counts each membrane update, leak included unless IF, and each reset', () => {
+    const e = registry().create('energy', 'memory-aware');
+    const neurons = (leak: boolean): NeuronOps => ({
+      label: 'n',
+      kind: leak ? 'lif' : 'if',
+      leak,
+      neurons: 8,
+      neuronSteps: 16,
+      spikes: 5,
+    });
+    // per update: (mult 3.1) + charge 0.1 + compare 0.1 + current, membrane read, membrane write 3·5 + spike bit 10/64
+    const perUpdate = 0.2 + 15 + 10 / 64;
+    expect(e.estimate([], 1, [neurons(false)]).totalPj).toBeCloseTo(16 * perUpdate + 5 * 0.1, 9);
+    expect(e.estimate([], 1, [neurons(true)]).totalPj).toBeCloseTo(
+      16 * (perUpdate + 3.1) + 5 * 0.1,
+      9,
+    );
+    expect(e.estimate([], 1, [neurons(true)]).layers[0]!.label).toBe('neurons n');
+  });
+});
+
+describe('measureEnergy', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('prices a tiny SNN as computed by hand', () => {
     const r = registry();
-    const model = new TwoConv();
-    const x = tf.tensor4d(
-      Array.from({ length: 16 }, (_, i) => (i % 3 === 0 ? 1 : 0.5)),
-      [1, 4, 4, 1],
+    const model = new TinySnn();
+    const x = tf.tensor4d([1, 0.6], [1, 1, 2, 1]);
+    const before = tf.memory().numTensors;
+    const m = measureEnergy(r, 'tiny', model, x);
+    expect(tf.memory().numTensors).toBe(before);
+    // Currents per pixel: (1, .5, .25, .8) and (.6, .3, .15, .48), twice. IF with θ = 1
+    // fires: ch0 twice and once, ch1 once (.5 + .5), ch3 once (.8 + .8): 5 spikes in 16 updates.
+    expect(m.neurons).toEqual([
+      { label: 'lif1', kind: 'if', leak: false, neurons: 8, neuronSteps: 16, spikes: 5 },
+    ]);
+    expect(m.firingRate).toBeCloseTo(5 / 16, 12);
+    expect(m.ops.map((o) => [o.spikeInput, o.macs, o.weightBits])).toEqual([
+      [false, 16, 32], // conv1: 2 steps × 2 pixels × 4 channels, 1 input channel
+      [true, 24, 2], // conv2 on the padded spikes: 2 × 3 pixels, 4 input channels
+      [false, 8, 32], // conv3 on all-zero analog input: still MACs
+    ]);
+    expect(m.ops[1]!.inputDensity).toBeCloseTo(5 / 24, 12);
+
+    const [macAc, memory] = m.reports;
+    // 16·4.6 + 5 ACs·0.9 + 8·4.6
+    expect(macAc!.perSamplePj).toBeCloseTo(73.6 + 4.5 + 36.8, 9);
+    // All buffers < 8 KB: 10 pJ a 64-bit word; 32-bit value 5 pJ, ternary weight 0.3125, spike bit 0.15625.
+    const conv1 = 16 * 3.2 + 16 * (5 + 5) + 2 * 8 * 5; // MACs; weight + input reads; 16 outputs written
+    const conv2 = 5 * 0.1 + 5 * (0.3125 + 2 * 5) + 2 * 12 * 0.15625; // ACs; spike map of 12 read twice
+    const conv3 = 8 * 3.2 + 8 * (5 + 5) + 8 * 5;
+    const neurons = 16 * (0.2 + 3 * 5 + 0.15625) + 5 * 0.1;
+    expect(memory!.layers.map((l) => l.pj)).toEqual(
+      [conv1, conv2, conv3, neurons].map((v) => expect.closeTo(v, 9)),
     );
-    const m = measureEnergy(r, 'two-conv', model, x);
-    expect(m.ops.map((o) => o.binaryInput)).toEqual([false, true]);
-    expect(m.firingRate).toBeCloseTo(m.ops[1]!.inputDensity, 9);
-    const macAc = m.reports[0]!;
-    expect(macAc.totalPj).toBeCloseTo(
-      m.ops[0]!.macs * 4.6 + m.ops[1]!.inputDensity * m.ops[1]!.macs * 0.9,
-      6,
-    );
+    expect(memory!.perSamplePj).toBeCloseTo(738.8125, 9);
+
     const table = formatEnergyTable([m]);
     expect(table).toContain('mac-ac-45nm: eMac=4.6 pJ, eAc=0.9 pJ');
-    expect(table).toContain('memory-aware: eMult=3.1 pJ');
+    expect(table).toContain('memory-aware: eMult=3.1 pJ, eAdd=0.1 pJ, sram8KB=10 pJ');
+    expect(table).toContain('Lemaire');
+    const file = toEnergyFile([{ role: 'student', energy: m }], {
+      set: 's',
+      images: 1,
+      shape: [1, 2, 1],
+    });
+    expect(file.models[0]!.neurons).toEqual([{ label: 'lif1', kind: 'if', rate: 5 / 16 }]);
+    expect(file.models[0]!.estimates[0]!.microjoules).toBeCloseTo(114.9e-6, 15);
+    // The neuron's methods are its own again.
+    expect(Object.hasOwn(model.neuron, 'forward')).toBe(false);
+    tf.dispose(x);
+    model.dispose();
+  });
+
+  it('sees the spiking U-Net: analog first conv and head, every other conv on spikes', () => {
+    const r = registry();
+    const model = r.create('backbone', 'spiking-unet', { timesteps: 2 });
+    const x = tf.randomUniform([1, 8, 8, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const m = measureEnergy(r, 'unet', model, x);
+    // enc1 | enc2, latent, dec2 (upsampled latent + enc2 skip), dec1 (the same) | head
+    expect(m.ops.map((o) => o.spikeInput)).toEqual([
+      false,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    expect(m.neurons.map((n) => n.label)).toEqual([
+      'enc1.neuron',
+      'enc2.neuron',
+      'latent.neuron',
+      'dec2.neuron',
+      'dec1.neuron',
+    ]);
+    expect(m.neurons.every((n) => n.leak && n.neuronSteps > 0)).toBe(true);
     tf.dispose(x);
     model.dispose();
   });
@@ -136,11 +300,12 @@ describe('energy estimators', () => {
 conformance(registry, 'energy', {
   checks: [
     {
-      name: 'estimates zero for no ops and prints its constants',
+      name: 'estimates zero for no ops and prints its constants and source',
       run: ({ instance }) => {
         const e = instance as EnergyEstimator;
         expect(e.estimate([], 1).totalPj).toBe(0);
         expect(Object.keys(e.constants).length).toBeGreaterThan(0);
+        expect(e.source.length).toBeGreaterThan(10);
       },
     },
   ],

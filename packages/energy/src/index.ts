@@ -2,10 +2,18 @@ import type { Registry } from '@spikedistill/core';
 import { macAcEstimator } from './estimators/mac-ac.js';
 import { memoryAwareEstimator } from './estimators/memory-aware.js';
 
+export { type EnergyFile, type EnergyFileModel, toEnergyFile } from './energy-file.js';
 export { layerEnergy } from './estimators/mac-ac.js';
 export { measureEnergy, type ModelEnergy } from './measure.js';
-export { countOps, type LayerOps } from './op-counter.js';
-export { compareEnergy, formatEnergyTable } from './report.js';
+export { type NeuronOps, watchNeurons } from './neuron-counter.js';
+export {
+  type CountOptions,
+  countOps,
+  type LayerOps,
+  SpikeTracker,
+  weightBitsOf,
+} from './op-counter.js';
+export { compareEnergy, describeConstants, formatEnergyTable } from './report.js';
 export type { EnergyEstimator, EnergyReport, LayerEnergy } from './types.js';
 export { macAcEstimator, memoryAwareEstimator };
 

@@ -1,6 +1,7 @@
 import type { Backbone, Registry } from '@spikedistill/core';
 import { tf } from '@spikedistill/core';
-import { countOps, type LayerOps } from './op-counter.js';
+import { type NeuronOps, watchNeurons } from './neuron-counter.js';
+import { countOps, type LayerOps, SpikeTracker } from './op-counter.js';
 import type { EnergyReport } from './types.js';
 
 export interface ModelEnergy {
@@ -9,15 +10,20 @@ export interface ModelEnergy {
   timesteps: number;
   parameters: number;
   ops: LayerOps[];
+  /** Neuron layers' updates and spikes (empty for an ANN). */
+  neurons: NeuronOps[];
   /** One report per estimator. */
   reports: EnergyReport[];
-  /** Mean density of the binary (spike) inputs, weighted by MACs: the network's firing rate. */
+  /** Spikes per neuron per time step over all neuron layers (undefined without neurons). */
   firingRate: number | undefined;
 }
 
 /**
  * Counts the operations of one inference of `model` on `input` (real data:
- * firing rates depend on it) and prices them with each estimator.
+ * firing rates depend on it) and prices them with each estimator. A layer
+ * counts as spiking when its input comes from a neuron layer of the model
+ * (through reshapes, concatenations, padding, upsampling …), whatever values
+ * it holds.
  */
 export function measureEnergy(
   registry: Registry,
@@ -28,26 +34,36 @@ export function measureEnergy(
 ): ModelEnergy {
   const wasTraining = model.training;
   model.eval();
-  const ops = countOps(() => {
-    tf.tidy(() => {
-      model.forward(input, { training: false });
-    });
-  });
-  model.train(wasTraining);
+  const spikes = new SpikeTracker();
+  const watcher = watchNeurons(model, spikes);
+  let neurons: NeuronOps[] = [];
+  let ops: LayerOps[];
+  try {
+    ops = countOps(
+      () => {
+        tf.tidy(() => {
+          model.forward(input, { training: false });
+        });
+      },
+      { spikes },
+    );
+  } finally {
+    neurons = watcher.stop();
+    model.resetState();
+    model.train(wasTraining);
+  }
   const samples = input.shape[0];
-  const spikeOps = ops.filter((o) => o.binaryInput);
-  const spikeMacs = spikeOps.reduce((a, o) => a + o.macs, 0);
+  const steps = neurons.reduce((a, n) => a + n.neuronSteps, 0);
   return {
     model: name,
     spiking: model.spiking,
     timesteps: model.timesteps,
     parameters: model.parameterCount(),
     ops,
+    neurons,
     reports: estimators.map((e) =>
-      registry.create('energy', e, {}, `energy.${e}`).estimate(ops, samples),
+      registry.create('energy', e, {}, `energy.${e}`).estimate(ops, samples, neurons),
     ),
-    firingRate: spikeMacs
-      ? spikeOps.reduce((a, o) => a + o.inputDensity * o.macs, 0) / spikeMacs
-      : undefined,
+    firingRate: steps ? neurons.reduce((a, n) => a + n.spikes, 0) / steps : undefined,
   };
 }

@@ -7,12 +7,19 @@ export interface LayerOps {
   kernel: string;
   /** Multiply-accumulates of the equivalent dense (ANN) layer, batch included. */
   macs: number;
-  /** Fraction of non-zero input elements. */
+  /** Fraction of non-zero input elements (for a spiking layer: its input firing rate). */
   inputDensity: number;
-  /** Whether every input value was 0 or 1: a spiking layer, whose work is accumulates only. */
-  binaryInput: boolean;
+  /**
+   * Whether the input was produced by spiking neurons (possibly reshaped,
+   * padded, concatenated or upsampled on the way): decided from where the
+   * tensor came from, never from its values — an all-zero analog input is
+   * still analog. Its work is then the accumulates its spikes trigger.
+   */
+  spikeInput: boolean;
   /** Number of weights (for memory models). */
   weights: number;
+  /** Bits per stored weight: 2 when the layer's weights take at most three values (ternary), else 32. */
+  weightBits: number;
   /** Elements of one input and one output sample (for memory models). */
   inputElements: number;
   outputElements: number;
@@ -20,13 +27,32 @@ export interface LayerOps {
   batch: number;
 }
 
+/**
+ * The tensors that carry spikes, by backend data id: seeded with each
+ * neuron layer's output, grown by the value-preserving kernels `countOps`
+ * watches. Only object identity is used, so it never keeps memory alive.
+ */
+export class SpikeTracker {
+  private readonly ids = new WeakSet<object>();
+  mark(t: { dataId: object }): void {
+    this.ids.add(t.dataId);
+  }
+  has(t: { dataId: object }): boolean {
+    return this.ids.has(t.dataId);
+  }
+}
+
 type Info = { dataId: object; shape: number[]; dtype: string };
 type KernelConfig = NonNullable<ReturnType<typeof tf.getKernel>>;
+type KernelArgs = Parameters<KernelConfig['kernelFunc']>[0];
 
-/** MACs and the input tensor of each instrumented kernel, from its inputs and output shape. */
+/** MACs, the input tensor and the weights of each instrumented kernel, from its inputs and output shape. */
 const counted: Record<
   string,
-  (inputs: Record<string, Info>, out: Info) => { macs: number; x: Info; weights: number }
+  (
+    inputs: Record<string, Info>,
+    out: Info,
+  ) => { macs: number; x: Info; weights: number; w: Info | undefined }
 > = {
   Conv2D: (i, out) => conv(i.x!, i.filter!, out),
   FusedConv2D: (i, out) => conv(i.x!, i.filter!, out),
@@ -36,25 +62,51 @@ const counted: Record<
   Conv2DBackpropInput: (i) => {
     const [kh, kw, cout, cin] = i.filter!.shape as [number, number, number, number];
     const dy = i.dy!;
-    return { macs: size(dy) * kh * kw * cout, x: dy, weights: kh * kw * cout * cin };
+    return { macs: size(dy) * kh * kw * cout, x: dy, weights: kh * kw * cout * cin, w: i.filter };
   },
   BatchMatMul: (i, out) => matmul(i.a!, i.b!, out),
   _FusedMatMul: (i, out) => matmul(i.a!, i.b!, out),
 };
 
+/**
+ * Kernels that only move, copy or select values: spikes in, spikes out. A
+ * zero-padding keeps spikes binary; any arithmetic (a scale, a mean over
+ * time, a norm) makes the result analog, so it is not listed.
+ */
+const spikePreserving = new Set([
+  'Reshape',
+  'Identity',
+  'Cast',
+  'Transpose',
+  'Slice',
+  'StridedSlice',
+  'Concat',
+  'Pack',
+  'Unpack',
+  'SplitV',
+  'Tile',
+  'GatherV2',
+  'Reverse',
+  'BroadcastTo',
+  'MirrorPad',
+  'ResizeNearestNeighbor',
+  'MaxPool',
+  'PadV2',
+]);
+
 const size = (t: Info) => t.shape.reduce((a, b) => a * b, 1);
 
 function conv(x: Info, filter: Info, out: Info) {
   const [kh, kw, cin, cout] = filter.shape as [number, number, number, number];
-  return { macs: size(out) * kh * kw * cin, x, weights: kh * kw * cin * cout };
+  return { macs: size(out) * kh * kw * cin, x, weights: kh * kw * cin * cout, w: filter };
 }
 function depthwise(x: Info, filter: Info, out: Info) {
   const [kh, kw] = filter.shape as [number, number];
-  return { macs: size(out) * kh * kw, x, weights: size(filter) };
+  return { macs: size(out) * kh * kw, x, weights: size(filter), w: filter };
 }
 function matmul(a: Info, b: Info, out: Info) {
   const inner = a.shape[a.shape.length - 1]!;
-  return { macs: size(out) * inner, x: a, weights: size(b) };
+  return { macs: size(out) * inner, x: a, weights: size(b), w: b };
 }
 
 function describeCall(
@@ -71,6 +123,24 @@ function describeCall(
   return `matmul#${index} [${x.shape}]→[${out.shape}]`;
 }
 
+/** 2 bits for a ternary (or binary) weight tensor — codes plus one scale per layer — else 32. */
+export function weightBitsOf(values: ArrayLike<number>): number {
+  const distinct = new Set<number>();
+  for (let i = 0; i < values.length; i++) {
+    distinct.add(values[i]!);
+    if (distinct.size > 3) return 32;
+  }
+  return 2;
+}
+
+export interface CountOptions {
+  /**
+   * Which tensors carry spikes. Without one, no layer is spiking: a model's
+   * structure (its neuron layers, see `measureEnergy`) is what says so.
+   */
+  spikes?: SpikeTracker;
+}
+
 /**
  * Runs `fn` with the convolution and matmul kernels of the active backend
  * wrapped, recording for each call its dense MACs and how sparse its input
@@ -78,45 +148,68 @@ function describeCall(
  * Reading the inputs synchronises the backend, so use it for measurement,
  * not training.
  */
-export function countOps(fn: () => void): LayerOps[] {
+export function countOps(fn: () => void, options: CountOptions = {}): LayerOps[] {
   const backendName = tf.getBackend();
   const backend = tf.backend() as unknown as { readSync(dataId: object): ArrayLike<number> };
+  const { spikes } = options;
   const originals: KernelConfig[] = [];
   const calls: LayerOps[] = [];
-  for (const [name, measure] of Object.entries(counted)) {
+  const wrap = (
+    name: string,
+    after: (
+      inputs: KernelArgs['inputs'],
+      result: Info[],
+      attrs: NonNullable<KernelArgs['attrs']>,
+    ) => void,
+  ) => {
     const original = tf.getKernel(name, backendName);
-    if (!original) continue;
+    if (!original) return;
     originals.push(original);
     tf.unregisterKernel(name, backendName);
     tf.registerKernel({
       ...original,
       kernelFunc: (args) => {
         const result = original.kernelFunc(args);
-        const out = (Array.isArray(result) ? result[0] : result) as Info;
-        const inputs = args.inputs as unknown as Record<string, Info>;
-        const { macs, x, weights } = measure(inputs, out);
-        const values = backend.readSync(x.dataId);
-        let nonzero = 0;
-        let binary = true;
-        for (let i = 0; i < values.length; i++) {
-          const v = values[i]!;
-          if (v !== 0) nonzero++;
-          if (v !== 0 && v !== 1) binary = false;
-        }
-        calls.push({
-          label: describeCall(name, calls.length, x, out, inputs.filter ?? inputs.b),
-          kernel: name,
-          macs,
-          inputDensity: values.length ? nonzero / values.length : 0,
-          binaryInput: binary,
-          weights,
-          inputElements: size(x) / (x.shape[0] ?? 1),
-          outputElements: size(out) / (out.shape[0] ?? 1),
-          batch: out.shape[0] ?? 1,
-        });
+        after(args.inputs, (Array.isArray(result) ? result : [result]) as Info[], args.attrs ?? {});
         return result;
       },
     });
+  };
+  for (const [name, measure] of Object.entries(counted)) {
+    wrap(name, (rawInputs, [out]) => {
+      const inputs = rawInputs as unknown as Record<string, Info>;
+      const { macs, x, weights, w } = measure(inputs, out!);
+      const values = backend.readSync(x.dataId);
+      let nonzero = 0;
+      for (let i = 0; i < values.length; i++) if (values[i] !== 0) nonzero++;
+      calls.push({
+        label: describeCall(name, calls.length, x, out!, w),
+        kernel: name,
+        macs,
+        inputDensity: values.length ? nonzero / values.length : 0,
+        spikeInput: spikes?.has(x) ?? false,
+        weights,
+        weightBits: w ? weightBitsOf(backend.readSync(w.dataId)) : 32,
+        inputElements: size(x) / (x.shape[0] ?? 1),
+        outputElements: size(out!) / (out!.shape[0] ?? 1),
+        batch: out!.shape[0] ?? 1,
+      });
+    });
+  }
+  if (spikes) {
+    for (const name of spikePreserving) {
+      wrap(name, (rawInputs, outs, attrs) => {
+        // Padding spikes with anything but 0 makes values that are not spikes.
+        if (name === 'PadV2' && attrs.constantValue !== 0) return;
+        const inputs = Object.entries(rawInputs as unknown as Record<string, Info | undefined>)
+          // Index-like inputs (gather indices, slice begins) do not decide what flows.
+          .filter(([key, t]) => t && key !== 'indices' && key !== 'paddings')
+          .map(([, t]) => t!);
+        if (inputs.length && inputs.every((t) => spikes.has(t))) {
+          for (const out of outs) spikes.mark(out);
+        }
+      });
+    }
   }
   try {
     fn();

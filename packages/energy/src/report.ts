@@ -30,6 +30,16 @@ export function compareEnergy(models: readonly ModelEnergy[]): EnergyRow[] {
   );
 }
 
+/** `k=v pJ, …` then the bit widths, for printing beside any energy figure. */
+export function describeConstants(r: {
+  constants: Record<string, number>;
+  bits: Record<string, number>;
+}): string {
+  const pj = Object.entries(r.constants).map(([k, v]) => `${k}=${v} pJ`);
+  const bits = Object.entries(r.bits).map(([k, v]) => `${k} ${v} bit`);
+  return [...pj, ...(bits.length ? [`widths: ${bits.join(', ')}`] : [])].join(', ');
+}
+
 /** A plain-text table with the constants of each estimator under it: never a bare "× less energy". */
 export function formatEnergyTable(models: readonly ModelEnergy[]): string {
   const rows = compareEnergy(models);
@@ -48,22 +58,15 @@ export function formatEnergyTable(models: readonly ModelEnergy[]): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  const constants = [
-    ...new Map(models.flatMap((m) => m.reports.map((r) => [r.estimator, r.constants]))).entries(),
-  ]
-    .map(
-      ([name, c]) =>
-        `  ${name}: ${Object.entries(c)
-          .map(([k, v]) => `${k}=${v} pJ`)
-          .join(', ')}`,
-    )
-    .join('\n');
+  const estimators = [
+    ...new Map(models.flatMap((m) => m.reports.map((r) => [r.estimator, r]))).values(),
+  ];
   return [
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...body.map(line),
     '',
     'constants:',
-    constants,
+    ...estimators.map((r) => `  ${r.estimator}: ${describeConstants(r)}\n    (${r.source})`),
   ].join('\n');
 }

@@ -8,6 +8,7 @@ export {
   resetMonitors,
 } from './monitors/collect.js';
 export { type FiringRate, type MembraneStats, NeuronMonitor } from './monitors/monitor.js';
+export { firingRateProbe } from './monitors/firing-rate-probe.js';
 export * from './neurons/index.js';
 export { neuronsPackage, packageName, register } from './register.js';
 export * from './surrogates/index.js';

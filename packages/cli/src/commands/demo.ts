@@ -42,10 +42,10 @@ export function demoConfigs(
   const student = { name: 'spiking-unet' };
   const teacher = { name: 'unet', options: { widths: [16, 32, 64] } };
   const configs: Record<'teacher' | 'none' | 'hint', ExperimentConfigInput> = {
-    teacher: { name: 'teacher (ANN U-Net)', data, student: teacher, train },
-    none: { name: 'SNN student, no distillation', data, student, train: studentTrain },
+    teacher: { name: 'demo-teacher', data, student: teacher, train },
+    none: { name: 'demo-student-none', data, student, train: studentTrain },
     hint: {
-      name: 'SNN student, hint distillation',
+      name: 'demo-student-hint',
       data,
       student,
       teacher: { ...teacher, weights: join(outDir, 'teacher', 'student.safetensors') },
@@ -82,6 +82,8 @@ export async function demoCommand({ backend, steps, outDir, log }: DemoOptions):
     const summary = await trainCommand(registry, configs[key], {
       runDir,
       resume: false,
+      // The demo's own folder: a second demo replaces the first.
+      force: true,
       grid: false,
       log,
     });

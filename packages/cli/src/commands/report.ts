@@ -1,32 +1,73 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { TrainSummary } from '@spikedistill/core';
+import {
+  parseExperimentConfig,
+  type Registry,
+  selectBackend,
+  type TrainSummary,
+} from '@spikedistill/core';
 import asciichart from 'asciichart';
+import { createFullRegistry } from '../packages.js';
+import { loadReportData, type ReportFiles, writeReport } from '../report/index.js';
 import { scoresTable } from '../tables.js';
 
-/** Summarises a run folder: scores, time, and the loss curve as a terminal chart. */
-export function reportCommand(runDir: string, log: (line: string) => void): void {
-  const summaryPath = join(runDir, 'summary.json');
-  if (!existsSync(summaryPath))
-    throw new Error(`${runDir} has no summary.json: is it a finished run folder?`);
-  const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as TrainSummary;
-  log(
-    `${runDir}: ${summary.steps} steps (from ${summary.startStep}), ${summary.seconds.toFixed(1)} s, final loss ${summary.finalLoss.toFixed(5)}`,
-  );
-  log(scoresTable([{ label: runDir, scores: summary.eval }]));
-  const lossPath = join(runDir, 'loss.jsonl');
-  if (existsSync(lossPath)) {
-    const losses = readFileSync(lossPath, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => (JSON.parse(line) as { loss: number }).loss);
+export interface ReportCommandOptions {
+  /** Test images per run to draw (0: none). */
+  images: number;
+  /** Rebuild models to write samples/, teacher.json and energy.json where missing. */
+  run: boolean;
+  /** Backend for rebuilding models (default: the first run config's). */
+  backend?: string;
+  log: (line: string) => void;
+}
+
+/**
+ * Prints a run's or an ablation's scores (and a run's loss curve) on the
+ * terminal, then writes report.html, report.md and report.csv into the folder.
+ */
+export async function reportCommand(
+  folder: string,
+  options: ReportCommandOptions,
+): Promise<ReportFiles> {
+  const { log } = options;
+  const data = loadReportData(folder);
+  const finished = data.variants.filter((v) => v.run?.summary);
+  for (const v of finished.length === 1 ? finished : []) {
+    const summary = v.run!.summary as TrainSummary;
+    log(
+      `${v.dir}: ${summary.steps} steps (from ${summary.startStep}), ${summary.seconds.toFixed(1)} s, final loss ${summary.finalLoss.toFixed(5)}`,
+    );
+    const losses = v.run!.losses.map((l) => l.loss);
     if (losses.length > 1) {
-      const step = Math.max(1, Math.ceil(losses.length / 70));
-      const sampled = losses.filter((_, i) => i % step === 0);
+      const every = Math.max(1, Math.ceil(losses.length / 70));
       log('training loss:');
       log(
-        asciichart.plot(sampled, { height: 10, format: (x: number) => x.toFixed(4).padStart(9) }),
+        asciichart.plot(
+          losses.filter((_, i) => i % every === 0),
+          { height: 10, format: (x: number) => x.toFixed(4).padStart(9) },
+        ),
       );
     }
   }
+  if (finished.length) {
+    log(scoresTable(finished.map((v) => ({ label: v.label, scores: v.run!.summary!.eval }))));
+  }
+  const registry = options.run ? await registryFor(data, options) : undefined;
+  const files = await writeReport(folder, { registry, images: options.images, log });
+  log(`report: ${files.html}`);
+  log(`        ${files.md}`);
+  log(`        ${files.csv}`);
+  return files;
+}
+
+/** A registry with the backend of the first run's config, to rebuild its models; none without a config. */
+async function registryFor(
+  data: ReturnType<typeof loadReportData>,
+  options: ReportCommandOptions,
+): Promise<Registry | undefined> {
+  const raw = data.variants.find((v) => v.status === 'done' && v.run?.config)?.run?.config;
+  if (!raw) return undefined;
+  const config = parseExperimentConfig(raw, 'config.json');
+  const registry = createFullRegistry(config.seed);
+  const selected = await selectBackend(registry, options.backend ?? config.backend);
+  options.log(`backend: ${selected.name} — ${selected.reason}`);
+  return registry;
 }

@@ -6,6 +6,7 @@ import {
   type Registry,
   type TrainSummary,
   train,
+  trainerOptions,
 } from '@spikedistill/core';
 import { writeComparisonGrid } from '../image-grid.js';
 import { attachProgress } from '../progress.js';
@@ -14,9 +15,13 @@ import { scoresTable } from '../tables.js';
 export interface TrainCommandOptions {
   runDir: string;
   resume: boolean;
+  /** Replace a run already in the folder. */
+  force?: boolean;
   evalLimit?: number;
   /** Write an image grid of a few test images (noisy | student | clean). */
   grid: boolean;
+  /** Facts for run.json (ablation label, swept values, backend). */
+  runInfo?: Record<string, unknown>;
   log: (line: string) => void;
 }
 
@@ -30,18 +35,17 @@ export async function trainCommand(
   const parts = buildExperiment(registry, config);
   try {
     options.log(
-      `${config.name}: student ${config.student.name} (${parts.student.parameterCount().toLocaleString('en-US')} parameters, T=${parts.student.timesteps}), strategy ${config.strategy.name}${parts.teacher ? `, teacher ${config.teacher?.name}` : ''}`,
+      `${config.name}: student ${config.student.name} (${parts.student.parameterCount().toLocaleString('en-US')} parameters, T=${parts.student.timesteps}), strategy ${config.strategy.name}${parts.teacher ? `, teacher ${config.teacher?.name}` : ''}, seed ${config.seed}`,
     );
     const summary = await train(
       parts,
-      {
-        ...config.train,
+      trainerOptions(config, {
         runDir: options.runDir,
         resume: options.resume,
+        force: options.force,
         evalLimit: options.evalLimit,
-        configJson: JSON.stringify(config),
-        runName: config.name,
-      },
+        runInfo: options.runInfo,
+      }),
       registry.events,
     );
     options.log(scoresTable([{ label: config.name, scores: summary.eval }]));
@@ -54,7 +58,7 @@ export async function trainCommand(
       }
     }
     options.log(
-      `run files: ${options.runDir} (student.safetensors, summary.json, loss.jsonl, checkpoints/)`,
+      `run files: ${options.runDir} (student.safetensors, summary.json, loss.jsonl, metrics.jsonl, checkpoints/)`,
     );
     return summary;
   } finally {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { definePlugin } from '../plugin.js';
 import { tf } from '../tf.js';
 import type { Backend } from './backend.js';
+import { guardWasmMalloc } from './wasm-memory.js';
 
 /** Loads tfjs-backend-wasm and makes it the active backend. Reused by packages that add kernels. */
 export async function activateWasm(): Promise<void> {
@@ -10,6 +11,7 @@ export async function activateWasm(): Promise<void> {
     throw new Error('tfjs refused to initialise the wasm backend (see the warning above)');
   }
   await tf.ready();
+  guardWasmMalloc();
 }
 
 /**

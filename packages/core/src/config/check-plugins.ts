@@ -1,11 +1,28 @@
+import { ConfigError } from '../errors.js';
 import type { Registry } from '../registry/registry.js';
-import { type ExperimentConfig, refKinds } from './schema.js';
+import { checkConfigFiles } from './paths.js';
+import { type ExperimentConfig, refKinds, type TeacherEvalConfig } from './schema.js';
+
+export interface CheckOptions {
+  /** What the config is for: training needs a student (and a teacher if the strategy does); evaluating a teacher does not. */
+  purpose?: 'train' | 'eval-teacher';
+  /** Also check that every weights file and data folder exists (default true). */
+  files?: boolean;
+}
 
 /**
- * Checks, before anything is built, that every plugin the config names exists
- * and that its options validate; errors carry the config path (`loss.1.options`).
+ * Checks, before anything is built, everything a run would trip over later:
+ * every plugin the config names (also nested ones, like a student's neuron or
+ * a strategy's matcher) exists and its options validate strictly at every
+ * depth; the strategy has the teacher it needs; every file and folder the
+ * config names exists. Errors carry the config path (`loss.1.options`).
  */
-export function checkConfigPlugins(registry: Registry, config: ExperimentConfig): void {
+export function checkConfigPlugins(
+  registry: Registry,
+  config: ExperimentConfig | TeacherEvalConfig,
+  options: CheckOptions = {},
+): void {
+  const purpose = options.purpose ?? 'train';
   for (const [field, kind] of Object.entries(refKinds)) {
     const value = config[field as keyof typeof refKinds];
     if (value === undefined) continue;
@@ -15,4 +32,20 @@ export function checkConfigPlugins(registry: Registry, config: ExperimentConfig)
       registry.parseOptions(kind, ref.name, ref.options, path);
     });
   }
+  if (purpose === 'train') {
+    if (!config.student)
+      throw new ConfigError('The config has no `student:`: name the backbone to train.');
+    const strategy = registry.createFrom('strategy', config.strategy, 'strategy');
+    try {
+      if (strategy.needsTeacher && !config.teacher)
+        throw new ConfigError(
+          `strategy '${config.strategy.name}' needs a teacher: add \`teacher:\` to the config`,
+        );
+    } finally {
+      strategy.dispose();
+    }
+  } else if (!config.teacher) {
+    throw new ConfigError('The config has no `teacher:` to evaluate.');
+  }
+  if (options.files ?? true) checkConfigFiles(registry, config);
 }

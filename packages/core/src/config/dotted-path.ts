@@ -6,10 +6,33 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Path segments that would reach an object's prototype instead of a config field. */
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+
+function checkSegments(path: string, keys: readonly string[]): void {
+  if (keys.some((k) => k === '')) throw new ConfigError(`Bad config path '${path}': empty segment`);
+  const bad = keys.find((k) => FORBIDDEN.has(k));
+  if (bad) throw new ConfigError(`Bad config path '${path}': '${bad}' is not a config field`);
+}
+
+/** Refuses data (as parsed from a file) that has `__proto__`, `constructor` or `prototype` keys anywhere. */
+export function checkNoForbiddenKeys(data: unknown, path = ''): void {
+  if (Array.isArray(data)) {
+    for (const [i, v] of data.entries()) checkNoForbiddenKeys(v, path ? `${path}.${i}` : String(i));
+  } else if (isObject(data)) {
+    for (const [k, v] of Object.entries(data)) {
+      const at = path ? `${path}.${k}` : k;
+      if (FORBIDDEN.has(k)) throw new ConfigError(`${at}: '${k}' is not allowed as a config key`);
+      checkNoForbiddenKeys(v, at);
+    }
+  }
+}
+
 /** Reads `a.b.0.c` from plain data; undefined when any step is missing. */
 export function getPath(data: unknown, path: string): unknown {
   let node: unknown = data;
   for (const key of path.split('.')) {
+    if (FORBIDDEN.has(key)) return undefined;
     if (Array.isArray(node)) node = node[Number(key)];
     else if (isObject(node)) node = node[key];
     else return undefined;
@@ -24,7 +47,7 @@ export function getPath(data: unknown, path: string): unknown {
  */
 export function setPath<T>(data: T, path: string, value: unknown): T {
   const keys = path.split('.');
-  if (keys.some((k) => k === '')) throw new ConfigError(`Bad config path '${path}': empty segment`);
+  checkSegments(path, keys);
   const root = structuredClone(data) as unknown;
   let node = root;
   keys.forEach((key, i) => {
@@ -41,7 +64,7 @@ export function setPath<T>(data: T, path: string, value: unknown): T {
     } else if (isObject(node)) {
       if (last) node[key] = value;
       else {
-        if (node[key] === undefined) node[key] = {};
+        if (!Object.hasOwn(node, key)) node[key] = {};
         node = node[key];
       }
     } else {

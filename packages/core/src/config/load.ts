@@ -1,10 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { formatZodIssues } from '../registry/format-issues.js';
-import { applyOverrides } from './dotted-path.js';
-import { type ExperimentConfig, experimentConfig } from './schema.js';
+import { Registry } from '../registry/registry.js';
+import { applyOverrides, checkNoForbiddenKeys } from './dotted-path.js';
+import { resolveConfigPaths } from './paths.js';
+import type { z } from 'zod';
+import {
+  type ExperimentConfig,
+  experimentConfig,
+  type TeacherEvalConfig,
+  teacherEvalConfig,
+} from './schema.js';
 
 export type ConfigFormat = 'json' | 'yaml';
 
@@ -32,12 +40,23 @@ export function parseConfigText(text: string, format: ConfigFormat, source: stri
       `${source}: not valid YAML: ${problems.map((p) => p.message).join('; ')}`,
     );
   }
-  return doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // e.g. an alias bomb: too many alias expansions
+    throw new ConfigError(`${source}: not valid YAML: ${(err as Error).message}`);
+  }
+  return data;
 }
 
 /** Validates plain data as an experiment config, filling defaults. */
 export function parseExperimentConfig(data: unknown, source = 'config'): ExperimentConfig {
-  const parsed = experimentConfig.safeParse(data);
+  return parseWith(experimentConfig, data, source);
+}
+
+function parseWith<S extends z.ZodType>(schema: S, data: unknown, source: string): z.output<S> {
+  const parsed = schema.safeParse(data);
   if (!parsed.success) {
     throw new ConfigError(`${source}: ${formatZodIssues(parsed.error)}`);
   }
@@ -51,39 +70,41 @@ export function formatOf(path: string): ConfigFormat {
   throw new ConfigError(`${path}: unknown config format '${ext}' (use .json, .yaml or .yml)`);
 }
 
-/** Reads a JSON/YAML experiment file, applies `--set path=value` overrides, validates. */
+/**
+ * Reads a JSON/YAML experiment file, applies `--set path=value` overrides,
+ * validates. Paths written in the file (weights, data folders, output, and
+ * any plugin option declared with `filePath()`) resolve against the file's
+ * folder, so a config works from any directory; `registry` says which
+ * plugin options are paths (without it only weights are resolved).
+ * Overrides are left as typed: relative to where the command runs.
+ */
 export function loadExperimentConfig(
   path: string,
   overrides: readonly string[] = [],
+  registry: Registry = new Registry(),
 ): ExperimentConfig {
+  return parseWith(experimentConfig, readConfigFile(path, overrides, registry), path);
+}
+
+/** `loadExperimentConfig` for evaluating the teacher: the config need not name a student. */
+export function loadTeacherEvalConfig(
+  path: string,
+  overrides: readonly string[] = [],
+  registry: Registry = new Registry(),
+): TeacherEvalConfig {
+  return parseWith(teacherEvalConfig, readConfigFile(path, overrides, registry), path);
+}
+
+/** The file's data with paths resolved and overrides applied, not yet validated. */
+function readConfigFile(path: string, overrides: readonly string[], registry: Registry): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new ConfigError(`Cannot read config ${path}: ${(err as Error).message}`, { cause: err });
   }
-  const raw = resolveWeightPaths(parseConfigText(text, formatOf(path), path), dirname(path));
-  return parseExperimentConfig(applyOverrides(raw, overrides), path);
-}
-
-/**
- * Weights files named in a config are relative to the config file, so a
- * config keeps working from any directory. (Overrides given on the command
- * line are left as typed: relative to where the command runs.)
- */
-function resolveWeightPaths(data: unknown, base: string): unknown {
-  if (typeof data !== 'object' || data === null) return data;
-  const out = { ...(data as Record<string, unknown>) };
-  for (const key of ['student', 'teacher']) {
-    const ref = out[key] as { weights?: unknown } | undefined;
-    if (
-      ref &&
-      typeof ref === 'object' &&
-      typeof ref.weights === 'string' &&
-      !isAbsolute(ref.weights)
-    ) {
-      out[key] = { ...ref, weights: resolve(base, ref.weights) };
-    }
-  }
-  return out;
+  const raw = parseConfigText(text, formatOf(path), path);
+  checkNoForbiddenKeys(raw);
+  const resolved = resolveConfigPaths(registry, raw, dirname(resolve(path)));
+  return applyOverrides(resolved, overrides);
 }

@@ -198,6 +198,44 @@ describe('safetensors', () => {
     expect(() => decodeSafetensors(junk, 'junk.safetensors')).toThrow(/header is not JSON/);
   });
 
+  it('reads F32 data that is not 4-byte aligned in a Node Buffer', () => {
+    // A one-byte tensor first puts the F32 tensor at an odd offset.
+    const bytes = build(
+      {
+        a: { dtype: 'U8', shape: [1], data_offsets: [0, 1] },
+        b: { dtype: 'F32', shape: [2], data_offsets: [1, 9] },
+      },
+      [7, ...f32le(1.5), ...f32le(-2)],
+    );
+    const { tensors } = decodeSafetensors(Buffer.from(bytes), 'odd.safetensors');
+    expect([...tensors.get('b')!.data]).toEqual([1.5, -2]);
+  });
+
+  it('refuses a null header, string, fractional and overlapping offsets by name', () => {
+    const fails = (header: unknown, data: number[], why: RegExp) =>
+      expect(() => decodeSafetensors(build(header as object, data), 'w.safetensors')).toThrow(why);
+    fails(null, [], /w\.safetensors: not a valid safetensors file: header is null, not an object/);
+    fails(
+      { a: { dtype: 'F32', shape: [1], data_offsets: ['0', '4'] } },
+      f32le(1),
+      /tensor 'a' has data offsets \["0","4"\]/,
+    );
+    fails(
+      { a: { dtype: 'U8', shape: [1], data_offsets: [0.5, 1.5] } },
+      [1, 2],
+      /tensor 'a' has data offsets \[0.5,1.5\]/,
+    );
+    fails(
+      {
+        a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+        b: { dtype: 'F32', shape: [1], data_offsets: [2, 6] },
+      },
+      [...f32le(1), ...f32le(2)],
+      /tensors 'a' \[0, 4\] and 'b' \[2, 6\] overlap/,
+    );
+    fails({ __metadata__: { step: 3 } }, [], /__metadata__ must be an object of strings/);
+  });
+
   it('saves and loads a module, and names mismatching tensors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sd-st-'));
     const a = new Pair();

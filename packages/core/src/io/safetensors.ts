@@ -116,6 +116,18 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): De
   } catch (err) {
     return fail(`header is not JSON (${(err as Error).message})`, err);
   }
+  if (!header || typeof header !== 'object' || Array.isArray(header))
+    fail(`header is ${JSON.stringify(header)}, not an object of tensors`);
+  const meta = header.__metadata__;
+  if (
+    meta !== undefined &&
+    (!meta ||
+      typeof meta !== 'object' ||
+      Array.isArray(meta) ||
+      Object.values(meta).some((v) => typeof v !== 'string'))
+  )
+    fail('__metadata__ must be an object of strings');
+  const spans: Array<{ name: string; begin: number; end: number }> = [];
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
   const tensors = new Map<string, RawTensor>();
@@ -133,7 +145,16 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): De
     }
     const shape = e.shape as number[];
     const count = shape.reduce((a, b) => a * b, 1);
-    const [begin, end] = e.data_offsets ?? [Number.NaN, Number.NaN];
+    const offsets = e.data_offsets as unknown;
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((o) => typeof o === 'number' && Number.isSafeInteger(o))
+    )
+      fail(
+        `tensor '${name}' has data offsets ${JSON.stringify(offsets)}; expected [begin, end], two whole numbers`,
+      );
+    const [begin, end] = offsets as [number, number];
     const where = `tensor '${name}' (${dtype} [${shape}]) has data offsets [${begin}, ${end}] that do not fit`;
     if (!(begin >= 0 && end >= begin && end <= dataLength)) {
       fail(`${where}: outside the data (${dataLength} bytes)`);
@@ -141,9 +162,19 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): De
     if (end - begin !== count * bytesPer[dtype]) {
       fail(`${where}: it needs ${count * bytesPer[dtype]} bytes, the offsets give ${end - begin}`);
     }
-    // Copy into an aligned buffer: offsets in the file need not be aligned.
-    const raw = bytes.slice(dataStart + begin, dataStart + end);
+    // Copy into a buffer of its own (aligned at 0): offsets in the file need not be
+    // aligned, and Buffer#slice would return a view into the file's bytes.
+    const raw = new Uint8Array(bytes.subarray(dataStart + begin, dataStart + end));
     tensors.set(name, { dtype, shape, data: toTyped(dtype, raw, count) });
+    spans.push({ name, begin, end });
+  }
+  spans.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  for (let i = 1; i < spans.length; i++) {
+    const [a, b] = [spans[i - 1]!, spans[i]!];
+    if (b.begin < a.end && b.end > b.begin)
+      fail(
+        `tensors '${a.name}' [${a.begin}, ${a.end}] and '${b.name}' [${b.begin}, ${b.end}] overlap`,
+      );
   }
   const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
   return { tensors, metadata };

@@ -15,6 +15,8 @@ import { Rng } from '../rng.js';
 import { closestMatch } from '../util/closest.js';
 import { EventsToken, kindToken, RegistryToken, RngToken } from '../tokens.js';
 import { formatZodIssues } from './format-issues.js';
+import { asRef, type RefValue } from '../config/ref.js';
+import { walkOptions } from '../config/walk-options.js';
 
 interface Entry {
   plugin: Plugin;
@@ -143,10 +145,32 @@ export class Registry {
     };
   }
 
-  /** Validates `options` against the plugin's schema; unknown keys are errors, not ignored. */
+  /**
+   * Validates `options` against the plugin's schema, strictly at every depth:
+   * unknown keys (also inside nested objects) are errors, not ignored, and
+   * every nested plugin reference (`ref(kind)`) must name a registered plugin
+   * whose own options validate. Errors carry the config path.
+   */
   parseOptions(kind: Kind, name: string, options: unknown = {}, path = kind): unknown {
     const plugin = this.get(kind, name, path);
     const schema = plugin.options instanceof z.ZodObject ? plugin.options.strict() : plugin.options;
+    const unknown: string[] = [];
+    walkOptions(schema, options ?? {}, '', {
+      unknownKey: (key, known, at) => {
+        const near = closestMatch(key, known);
+        unknown.push(
+          `${at ? `${at}: ` : ''}unknown option '${key}'${near ? ` (did you mean '${near}'?)` : ''}; valid options: ${known.join(', ') || '(none)'}`,
+        );
+      },
+      ref: (tag, value, at) => {
+        const nested = nestedRef(value, tag.preset);
+        if (nested)
+          this.parseOptions(tag.kind, nested.name, nested.options, `${path}.options.${at}`);
+        return value;
+      },
+    });
+    if (unknown.length)
+      throw new BadOptionsError(`${path}.options`, `${kind} '${name}': ${unknown.join('; ')}`);
     const parsed = schema.safeParse(options ?? {});
     if (!parsed.success) {
       throw new BadOptionsError(
@@ -239,4 +263,16 @@ function checkPluginShape(plugin: Plugin): void {
 
 export function createRegistry(options: CreateRegistryOptions = {}): Registry {
   return new Registry(options);
+}
+
+/** A nested reference as `{ name, options }` with a preset merged in; undefined when malformed (the schema reports it). */
+function nestedRef(value: unknown, preset: PluginRef | undefined): PluginRef | undefined {
+  const isRef =
+    (typeof value === 'string' && value.length > 0) ||
+    (value !== null && typeof value === 'object' && typeof (value as PluginRef).name === 'string');
+  if (!isRef) return undefined;
+  const r = asRef(value as RefValue);
+  if (preset && r.name === preset.name)
+    return { name: r.name, options: { ...preset.options, ...r.options } };
+  return r;
 }

@@ -1,6 +1,7 @@
 import type { Backbone } from '../contracts/backbone.js';
 import type { EvalSet } from '../contracts/dataset.js';
 import type { Metric } from '../contracts/loss.js';
+import type { EvalProbe } from '../contracts/probe.js';
 import { ShapeError } from '../errors.js';
 import { tf } from '../tf.js';
 import type { SetScores } from './evaluate.js';
@@ -40,13 +41,14 @@ export function countCorrectByClass(
  * Runs a classifier over every item (a batch of images with int32 labels
  * [N]) of each set, as is: no padding, cropping or clipping, which are for
  * images. Metrics are averaged over images (each item weighted by its
- * size); there is no input baseline. `limit` caps the images per set.
+ * size); there is no input baseline. `limit` caps the images per set;
+ * probes (firing rates) read over each set as in `evaluate`.
  */
 export async function evaluateClassifier(
   model: Backbone,
   sets: readonly EvalSet[],
   metrics: readonly Metric[],
-  options: { limit?: number; classNames?: readonly string[] } = {},
+  options: { limit?: number; classNames?: readonly string[]; probes?: readonly EvalProbe[] } = {},
 ): Promise<ClassificationScores[]> {
   const wasTraining = model.training;
   model.eval();
@@ -56,6 +58,7 @@ export async function evaluateClassifier(
       const sums: Record<string, number> = {};
       let images = 0;
       let counts: { correct: number[]; total: number[] } | undefined;
+      for (const probe of options.probes ?? []) probe.begin(model);
       for await (const item of set.items()) {
         const room = (options.limit ?? Number.POSITIVE_INFINITY) - images;
         if (room <= 0) {
@@ -87,6 +90,8 @@ export async function evaluateClassifier(
         tf.dispose([logits, input, labels, item.input, item.target]);
         images += n;
       }
+      const probes: Record<string, Record<string, number>> = {};
+      for (const probe of options.probes ?? []) probes[probe.name] = probe.end(model);
       const perClass: Record<string, number> = {};
       const perClassImages: Record<string, number> = {};
       counts?.total.forEach((total, k) => {
@@ -102,6 +107,7 @@ export async function evaluateClassifier(
           Object.entries(sums).map(([k, v]) => [k, v / Math.max(images, 1)]),
         ),
         input: {},
+        ...(Object.keys(probes).length ? { probes } : {}),
         perClass,
         perClassImages,
       });

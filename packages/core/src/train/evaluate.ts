@@ -1,9 +1,18 @@
 import type { Backbone } from '../contracts/backbone.js';
 import type { EvalSet } from '../contracts/dataset.js';
 import type { Metric } from '../contracts/loss.js';
+import type { EvalProbe } from '../contracts/probe.js';
 import { tf } from '../tf.js';
 import { evaluateClassifier } from './evaluate-classifier.js';
-import { padToMultiple } from './pad.js';
+import { type InferOptions, restoreImage } from './infer.js';
+
+export interface ImageScores {
+  name: string;
+  /** Each metric of the model's output. */
+  model: Record<string, number>;
+  /** The same metrics of the degraded input (clipped to [0, 1], as the output is). */
+  input: Record<string, number>;
+}
 
 export interface SetScores {
   set: string;
@@ -12,22 +21,36 @@ export interface SetScores {
   model: Record<string, number>;
   /** The same metrics for the degraded input itself (the baseline to beat). */
   input: Record<string, number>;
+  /** What each probe read over the set (e.g. `firingRates` by layer). */
+  probes?: Record<string, Record<string, number>>;
+  /** Every image's scores at full precision, in the set's order. */
+  perImage?: ImageScores[];
+}
+
+/** How the degraded input is scored, for reports: the same clipping the model output gets. */
+export const INPUT_SCORING =
+  'the noisy input is scored as the model output is: clipped to [0, 1], then by each metric (which rounds to 8 bits where it says so)';
+
+export interface EvaluateOptions extends InferOptions {
+  /** Evaluate on at most this many images per set. */
+  limit?: number;
+  probes?: readonly EvalProbe[];
+  /** 'classification' goes to `evaluateClassifier` (logits against labels, no tiling or clipping). */
+  task?: 'restoration' | 'classification';
+  /** Class names by index, for per-class accuracy. */
+  classNames?: readonly string[];
 }
 
 /**
- * Runs a backbone over every full image of each set (padded to its size
- * multiple, cropped back, clipped to [0, 1]) and averages each metric.
- * Classification (`task`) goes to `evaluateClassifier`: logits, no padding.
+ * Runs a backbone over every full image of each set (tiled above the memory
+ * budget, see `restoreImage`) and averages each metric; per-image scores
+ * are kept too. Classification (`task`) goes to `evaluateClassifier`.
  */
 export async function evaluate(
   model: Backbone,
   sets: readonly EvalSet[],
   metrics: readonly Metric[],
-  options: {
-    limit?: number;
-    task?: 'restoration' | 'classification';
-    classNames?: readonly string[];
-  } = {},
+  options: EvaluateOptions = {},
 ): Promise<SetScores[]> {
   if (options.task === 'classification') return evaluateClassifier(model, sets, metrics, options);
   const wasTraining = model.training;
@@ -35,33 +58,48 @@ export async function evaluate(
   const results: SetScores[] = [];
   try {
     for (const set of sets) {
-      const sums = { model: {} as Record<string, number>, input: {} as Record<string, number> };
-      let n = 0;
+      const perImage: ImageScores[] = [];
+      for (const probe of options.probes ?? []) probe.begin(model);
       for await (const item of set.items()) {
-        if (options.limit !== undefined && n >= options.limit) {
+        if (options.limit !== undefined && perImage.length >= options.limit) {
           tf.dispose([item.input, item.target]);
           break;
         }
-        const restored = tf.tidy(() => {
-          const { padded, crop } = padToMultiple(item.input, model.sizeMultiple);
-          const { output } = model.forward(padded, { training: false });
-          return tf.clipByValue(crop(output as tf.Tensor4D), 0, 1);
-        });
-        for (const metric of metrics) {
-          sums.model[metric.name] =
-            (sums.model[metric.name] ?? 0) + metric.compute(restored, item.target);
-          sums.input[metric.name] =
-            (sums.input[metric.name] ?? 0) + metric.compute(item.input, item.target);
+        try {
+          const restored = await restoreImage(model, item.input, options);
+          const input = tf.clipByValue(item.input, 0, 1);
+          const scores: ImageScores = { name: item.name, model: {}, input: {} };
+          for (const metric of metrics) {
+            scores.model[metric.name] = metric.compute(restored, item.target);
+            scores.input[metric.name] = metric.compute(input, item.target);
+          }
+          tf.dispose([restored, input]);
+          perImage.push(scores);
+        } finally {
+          tf.dispose([item.input, item.target]);
         }
-        tf.dispose([restored, item.input, item.target]);
-        n++;
       }
-      const mean = (s: Record<string, number>) =>
-        Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v / Math.max(n, 1)]));
-      results.push({ set: set.name, images: n, model: mean(sums.model), input: mean(sums.input) });
+      const probes: Record<string, Record<string, number>> = {};
+      for (const probe of options.probes ?? []) probes[probe.name] = probe.end(model);
+      results.push({
+        set: set.name,
+        images: perImage.length,
+        model: meanOf(perImage.map((s) => s.model)),
+        input: meanOf(perImage.map((s) => s.input)),
+        ...(Object.keys(probes).length ? { probes } : {}),
+        perImage,
+      });
     }
   } finally {
     model.train(wasTraining);
   }
   return results;
+}
+
+function meanOf(rows: readonly Record<string, number>[]): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const row of rows) for (const [k, v] of Object.entries(row)) sums[k] = (sums[k] ?? 0) + v;
+  return Object.fromEntries(
+    Object.entries(sums).map(([k, v]) => [k, v / Math.max(rows.length, 1)]),
+  );
 }

@@ -4,7 +4,7 @@ import { checkConfigPlugins } from '../config/check-plugins.js';
 import type { ExperimentConfig } from '../config/schema.js';
 import { loadState, readSafetensorsFile } from '../io/state-dict.js';
 import type { Registry } from '../registry/registry.js';
-import { type TrainerParts, type TrainSummary, train } from './trainer.js';
+import { type TrainerOptions, type TrainerParts, type TrainSummary, train } from './trainer.js';
 
 /** Loads a weights file into a backbone: its own names, or through `importWeights` (e.g. PyTorch names). */
 export function loadBackboneWeights(model: Backbone, path: string): void {
@@ -21,21 +21,30 @@ export function loadBackboneWeights(model: Backbone, path: string): void {
  */
 export function buildExperiment(registry: Registry, config: ExperimentConfig): TrainerParts {
   checkConfigPlugins(registry, config);
+  const studentRef = config.student;
   const data = registry.createFrom('dataset', config.data, 'data');
-  const student = registry.createFrom('backbone', config.student, 'student');
-  if (config.student.weights) loadBackboneWeights(student, config.student.weights);
+  const student = registry.createFrom('backbone', studentRef, 'student');
+  if (studentRef.weights) loadBackboneWeights(student, studentRef.weights);
   let teacher: Backbone | undefined;
   if (config.teacher) {
     teacher = registry.createFrom('backbone', config.teacher, 'teacher');
     if (config.teacher.weights) loadBackboneWeights(teacher, config.teacher.weights);
   }
   const strategy = registry.createFrom('strategy', config.strategy, 'strategy') as Strategy;
-  strategy.attach({ student, teacher }, { registry, path: 'strategy', studentRef: config.student });
+  strategy.attach({ student, teacher }, { registry, path: 'strategy', studentRef });
   const losses = config.loss.map((ref, i) => registry.createFrom('loss', ref, `loss.${i}`));
   const metrics = config.metrics.map((ref, i) =>
     registry.createFrom('metric', ref, `metrics.${i}`),
   );
-  return { student, teacher, strategy, losses, metrics, data };
+  const optimizer = registry.createFrom('optimizer', config.train.optimizer, 'train.optimizer');
+  const schedule = registry.createFrom(
+    'schedule',
+    config.train.schedule,
+    'train.schedule',
+  )(config.train.lr);
+  // Every registered probe reads what it can (e.g. firing rates of spiking students).
+  const probes = registry.list('probe').map((name) => registry.create('probe', name, {}));
+  return { student, teacher, strategy, losses, metrics, data, optimizer, schedule, probes };
 }
 
 /** Frees every model and the data pipeline of an experiment. */
@@ -50,7 +59,21 @@ export interface RunOptions {
   /** Directory for this run's checkpoints, logs and weights. */
   runDir?: string;
   resume?: boolean;
+  force?: boolean;
   evalLimit?: number;
+  runInfo?: Record<string, unknown>;
+}
+
+/** The trainer's options for a config: its `train` section plus where and how to run. */
+export function trainerOptions(config: ExperimentConfig, options: RunOptions = {}): TrainerOptions {
+  const { optimizer: _, schedule: __, ...train } = config.train;
+  return {
+    ...train,
+    ...options,
+    configJson: JSON.stringify(config),
+    runName: config.name,
+    runInfo: { seed: config.seed, ...options.runInfo },
+  };
 }
 
 /** Builds, trains and disposes one experiment; returns the training summary. */
@@ -61,16 +84,7 @@ export async function runExperiment(
 ): Promise<TrainSummary> {
   const parts = buildExperiment(registry, config);
   try {
-    return await train(
-      parts,
-      {
-        ...config.train,
-        ...options,
-        configJson: JSON.stringify(config),
-        runName: config.name,
-      },
-      registry.events,
-    );
+    return await train(parts, trainerOptions(config, options), registry.events);
   } finally {
     disposeExperiment(parts);
   }

@@ -1,18 +1,25 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { Backbone } from '../contracts/backbone.js';
 import type { TrainingData } from '../contracts/dataset.js';
 import type { Loss, Metric } from '../contracts/loss.js';
+import type { EvalProbe } from '../contracts/probe.js';
 import type { Strategy } from '../contracts/strategy.js';
 import { NaNLossError, SpikedistillError } from '../errors.js';
 import type { Events } from '../events.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { saveModule } from '../io/state-dict.js';
 import type { Module } from '../nn/module.js';
+import { defaultOptimizer } from '../optim/adam.js';
+import { clipGradNorm } from '../optim/clip.js';
+import { Ema } from '../optim/ema.js';
+import type { NamedVariable, Optimizer } from '../optim/optimizer.js';
+import type { Schedule } from '../optim/schedule.js';
 import { tf } from '../tf.js';
 import { Checkpoints } from './checkpoint.js';
 import { checkTaskFit } from './check-task.js';
 import { evaluate, type SetScores } from './evaluate.js';
+import { assertFinite } from './finite.js';
+import { RunFolder, type RunFolderMode, truncateJsonl } from './run-folder.js';
 import { composeTaskLoss } from './task-loss.js';
 
 export interface TrainerParts {
@@ -22,6 +29,12 @@ export interface TrainerParts {
   losses: readonly Loss[];
   metrics: readonly Metric[];
   data: TrainingData;
+  /** Default: Adam with its default options. */
+  optimizer?: Optimizer;
+  /** Learning rate per step; default: constant `lr`. */
+  schedule?: Schedule;
+  /** Read during evaluation (e.g. firing rates of spiking layers). */
+  probes?: readonly EvalProbe[];
 }
 
 export interface TrainerOptions {
@@ -31,15 +44,23 @@ export interface TrainerOptions {
   evalEvery: number;
   checkpointEvery: number;
   logEvery: number;
-  /** Where checkpoints, the loss log and the final weights go; none: nothing is written. */
+  /** Clip the global gradient norm to this (none: no clipping). */
+  clipGradNorm?: number | null;
+  /** Keep an exponential moving average of the student's weights with this decay, and evaluate and save it. */
+  ema?: number | null;
+  /** Where checkpoints, logs and the final weights go; none: nothing is written. */
   runDir?: string;
-  /** Continue from the newest checkpoint in `runDir` if there is one. */
+  /** Continue from the newest checkpoint in `runDir`. */
   resume?: boolean;
+  /** Replace a run that is already in `runDir`. */
+  force?: boolean;
   /** Evaluate on at most this many images per set. */
   evalLimit?: number;
-  /** Stored in checkpoints so a run can be traced to its config. */
+  /** The resolved config, written to `config.json` and into checkpoints. */
   configJson?: string;
   runName?: string;
+  /** Facts about the run for `run.json` (label, swept values, backend …). */
+  runInfo?: Record<string, unknown>;
 }
 
 export interface TrainSummary {
@@ -49,19 +70,181 @@ export interface TrainSummary {
   finalLoss: number;
   eval: SetScores[];
   runDir?: string;
+  /** Whether the weights evaluated and saved are the moving average. */
+  ema?: boolean;
 }
 
+/** Settings that may change when a run is resumed (to train longer, log or evaluate differently). */
+const RESUMABLE_CHANGES = new Set([
+  'train.steps',
+  'train.evalEvery',
+  'train.checkpointEvery',
+  'train.logEvery',
+  'name',
+  'output',
+]);
+
 /**
- * The training loop: batches from the data, the strategy's loss, Adam on the
- * student and the strategy's own modules; progress as events, a NaN loss
- * stops the run before it corrupts the weights, checkpoints are atomic and a
- * run resumes from the newest one.
+ * The training loop: batches from the data, the strategy's loss, the
+ * optimiser on the student and the strategy's own modules; progress as
+ * events. A non-finite loss stops the run before the update and non-finite
+ * weights before they are saved. Checkpoints are atomic and a run resumes
+ * from the newest one exactly: the data is a pure function of (seed, batch
+ * index) and the optimiser state is restored by name.
  */
 export async function train(
   parts: TrainerParts,
   options: TrainerOptions,
   events: Events,
 ): Promise<TrainSummary> {
+  const { student, strategy, data } = parts;
+  checkParts(parts);
+  const mode: RunFolderMode = options.resume ? 'resume' : options.force ? 'force' : 'new';
+  const folder = options.runDir ? RunFolder.open(options.runDir, mode) : undefined;
+  const optimizer = parts.optimizer ?? defaultOptimizer();
+  const schedule = parts.schedule ?? (() => options.lr);
+  parts.teacher?.eval();
+  const modules: Record<string, Module> = { student };
+  for (const [name, m] of Object.entries(strategy.modules())) modules[`strategy.${name}`] = m;
+  const params: NamedVariable[] = Object.entries(modules).flatMap(([prefix, m]) =>
+    m.namedParameters(prefix).filter(([, v]) => v.trainable),
+  );
+  const stateful = Object.entries(modules).flatMap(([prefix, m]) => [
+    ...m.namedParameters(prefix),
+    ...m.namedBuffers(prefix),
+  ]);
+  const ema = options.ema ? new Ema(student.namedParameters('student'), options.ema) : undefined;
+  const checkpoints = folder ? new Checkpoints(folder.path('checkpoints')) : undefined;
+  const task = composeTaskLoss(parts.losses);
+
+  try {
+    let step = 0;
+    if (folder && mode === 'resume')
+      step = restore(folder, checkpoints!, { modules, optimizer, ema }, options, data, events);
+    if (folder && step === 0) {
+      if (options.configJson)
+        writeFileAtomic(folder.path('config.json'), pretty(options.configJson));
+      writeFileAtomic(
+        folder.path('run.json'),
+        JSON.stringify(
+          {
+            name: options.runName ?? 'run',
+            startedAt: new Date().toISOString(),
+            params: student.parameterCount(),
+            ...(parts.teacher ? { teacherParams: parts.teacher.parameterCount() } : {}),
+            ...options.runInfo,
+          },
+          null,
+          2,
+        ),
+      );
+    }
+    const startStep = step;
+    const finished = folder && step >= options.steps && existsSync(folder.path('summary.json'));
+    if (finished) {
+      events.emit('log', {
+        level: 'info',
+        message: `already finished at step ${step}: nothing to do`,
+      });
+      return JSON.parse(readFileSync(folder.path('summary.json'), 'utf8')) as TrainSummary;
+    }
+
+    const runName = options.runName ?? 'run';
+    events.emit('run:start', { run: runName, totalSteps: options.steps, startStep });
+    const started = performance.now();
+    let finalLoss = Number.NaN;
+    const log = (file: string, line: object) => {
+      if (folder) appendFileSync(folder.path(file), `${JSON.stringify(line)}\n`);
+    };
+    const runEval = async (): Promise<SetScores[]> => {
+      const run = () =>
+        evaluate(student, data.evalSets(), parts.metrics, {
+          limit: options.evalLimit,
+          probes: parts.probes,
+          task: data.task,
+          classNames: data.classNames,
+        });
+      const scores = ema ? await ema.withAveraged(run) : await run();
+      const flat: Record<string, number> = {};
+      for (const s of scores) {
+        for (const [k, v] of Object.entries(s.model)) flat[`${s.set}/${k}`] = v;
+        const { perImage: _, probes, ...line } = s;
+        log('metrics.jsonl', { step, ...line, ...probes });
+      }
+      events.emit('eval', { step, metrics: flat });
+      return scores;
+    };
+    const saveCheckpoint = () => {
+      if (!checkpoints) return;
+      assertFinite(stateful, step);
+      const path = checkpoints.save(
+        step,
+        { modules, optimizer, ema },
+        { config: options.configJson ?? '{}' },
+      );
+      events.emit('checkpoint', { step, path });
+    };
+
+    student.train();
+    while (step < options.steps) {
+      const batch = await data.nextBatch(options.batch);
+      const t0 = performance.now();
+      const lr = schedule(step + 1, options.steps);
+      const { loss, terms, grads } = lossAndGrads(strategy, batch, task, params);
+      tf.dispose([batch.input, batch.target]);
+      if (!Number.isFinite(loss)) {
+        tf.dispose([...grads.values()]);
+        throw new NaNLossError(step + 1, { total: loss, ...terms });
+      }
+      if (options.clipGradNorm) clipGradNorm(grads, options.clipGradNorm);
+      optimizer.apply(params, grads, lr);
+      tf.dispose([...grads.values()]);
+      step++;
+      assertFinite(stateful, step);
+      ema?.update();
+      finalLoss = loss;
+      const msPerStep = performance.now() - t0;
+      events.emit('step', { step, totalSteps: options.steps, loss, terms, lr, msPerStep });
+      if (step % options.logEvery === 0 || step === options.steps)
+        log('loss.jsonl', { step, loss, terms, lr, msPerStep });
+      if (options.evalEvery > 0 && step % options.evalEvery === 0 && step < options.steps)
+        await runEval();
+      if (
+        options.checkpointEvery > 0 &&
+        step % options.checkpointEvery === 0 &&
+        step < options.steps
+      )
+        saveCheckpoint();
+    }
+    // The weights are safe on disk before the final evaluation, which may fail on bad test data.
+    if (step > startStep) saveCheckpoint();
+    if (folder) {
+      const save = () =>
+        saveModule(student, folder.path('student.safetensors'), { step: String(step) });
+      if (ema) await ema.withAveraged(save);
+      else save();
+    }
+    const scores = await runEval();
+    const summary: TrainSummary = {
+      steps: step,
+      startStep,
+      seconds: (performance.now() - started) / 1000,
+      finalLoss,
+      eval: scores.map(({ perImage: _, ...s }) => s),
+      runDir: options.runDir,
+      ...(ema ? { ema: true } : {}),
+    };
+    if (folder) writeFileAtomic(folder.path('summary.json'), JSON.stringify(summary, null, 2));
+    events.emit('run:end', { run: runName, steps: step, seconds: summary.seconds });
+    return summary;
+  } finally {
+    optimizer.dispose();
+    ema?.dispose();
+    folder?.release();
+  }
+}
+
+function checkParts(parts: TrainerParts): void {
   const { student, strategy, data } = parts;
   if (strategy.needsTeacher && !parts.teacher) {
     throw new SpikedistillError(
@@ -76,123 +259,94 @@ export async function train(
     );
   }
   checkTaskFit(parts);
-  parts.teacher?.eval();
-  const modules: Record<string, Module> = { student };
-  for (const [name, m] of Object.entries(strategy.modules())) modules[`strategy.${name}`] = m;
-  const variables = Object.values(modules).flatMap((m) => m.trainableVariables());
-  const optimizer = tf.train.adam(options.lr);
-  const task = composeTaskLoss(parts.losses);
-  const checkpoints = options.runDir
-    ? new Checkpoints(join(options.runDir, 'checkpoints'))
-    : undefined;
-  const lossLog = options.runDir ? join(options.runDir, 'loss.jsonl') : undefined;
-  if (options.runDir) mkdirSync(options.runDir, { recursive: true });
+}
 
-  let step = 0;
-  if (options.resume && checkpoints) {
-    step = await checkpoints.restore({ modules, optimizer });
-    if (step > 0) {
-      if (data.seek) data.seek(step);
-      else
-        events.emit('log', {
-          level: 'warn',
-          message: 'data source cannot seek: data order after resume differs',
-        });
-      events.emit('log', { level: 'info', message: `resumed from step ${step}` });
-    }
-  }
-  const startStep = step;
-  const runName = options.runName ?? 'run';
-  events.emit('run:start', { run: runName, totalSteps: options.steps, startStep });
-  const started = performance.now();
-  let finalLoss = Number.NaN;
-  let scores: SetScores[] = [];
-
-  const runEval = async () => {
-    scores = await evaluate(student, data.evalSets(), parts.metrics, {
-      limit: options.evalLimit,
-      task: data.task,
-      classNames: data.classNames,
-    });
-    const flat: Record<string, number> = {};
-    for (const s of scores) for (const [k, v] of Object.entries(s.model)) flat[`${s.set}/${k}`] = v;
-    events.emit('eval', { step, metrics: flat });
-  };
-  const saveCheckpoint = async () => {
-    if (!checkpoints) return;
-    const path = await checkpoints.save(
-      step,
-      { modules, optimizer },
-      { config: options.configJson ?? '{}' },
-    );
-    events.emit('checkpoint', { step, path });
-  };
-
-  student.train();
-  while (step < options.steps) {
-    const batch = await data.nextBatch(options.batch);
-    const t0 = performance.now();
-    let termNames: string[] = [];
-    let termValues: tf.Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
+/** The strategy's loss of one batch and the gradient of every trainable parameter (zeros where it has none). */
+function lossAndGrads(
+  strategy: Strategy,
+  batch: Awaited<ReturnType<TrainingData['nextBatch']>>,
+  task: ReturnType<typeof composeTaskLoss>,
+  params: readonly NamedVariable[],
+): { loss: number; terms: Record<string, number>; grads: Map<string, tf.Tensor> } {
+  let termNames: string[] = [];
+  let termValues: tf.Tensor | undefined;
+  const { value, grads } = tf.variableGrads(
+    () => {
       const loss = strategy.loss(batch, task);
       termNames = Object.keys(loss.terms);
       termValues = tf.keep(tf.stack(Object.values(loss.terms)));
       return loss.total;
-    }, variables);
-    const lossValue = value.dataSync()[0]!;
-    const termData = termValues!.dataSync();
-    const terms = Object.fromEntries(termNames.map((n, i) => [n, termData[i]!]));
-    tf.dispose([value, termValues!, batch.input, batch.target]);
-    if (!Number.isFinite(lossValue)) {
-      tf.dispose(grads);
-      throw new NaNLossError(step + 1, { total: lossValue, ...terms });
-    }
-    // Adam matches its slots to variables by position: every variable needs a gradient every step.
-    for (const v of variables) grads[v.name] ??= tf.zerosLike(v);
-    optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
-    tf.dispose(grads);
-    step++;
-    finalLoss = lossValue;
-    const msPerStep = performance.now() - t0;
-    events.emit('step', {
-      step,
-      totalSteps: options.steps,
-      loss: lossValue,
-      terms,
-      lr: options.lr,
-      msPerStep,
-    });
-    if (lossLog && (step % options.logEvery === 0 || step === options.steps)) {
-      appendFileSync(lossLog, `${JSON.stringify({ step, loss: lossValue, terms, msPerStep })}\n`);
-    }
-    if (options.evalEvery > 0 && step % options.evalEvery === 0 && step < options.steps)
-      await runEval();
-    if (
-      options.checkpointEvery > 0 &&
-      step % options.checkpointEvery === 0 &&
-      step < options.steps
-    ) {
-      await saveCheckpoint();
-    }
-  }
-  await runEval();
-  if (step > startStep) await saveCheckpoint();
-  if (options.runDir) {
-    saveModule(student, join(options.runDir, 'student.safetensors'), { step: String(step) });
-  }
-  optimizer.dispose();
-  const seconds = (performance.now() - started) / 1000;
-  const summary: TrainSummary = {
-    steps: step,
-    startStep,
-    seconds,
-    finalLoss,
-    eval: scores,
-    runDir: options.runDir,
+    },
+    params.map(([, v]) => v),
+  );
+  const loss = value.dataSync()[0]!;
+  const termData = termValues!.dataSync();
+  tf.dispose([value, termValues!]);
+  const byName = new Map<string, tf.Tensor>();
+  for (const [name, v] of params) byName.set(name, grads[v.name] ?? tf.zerosLike(v));
+  return {
+    loss,
+    terms: Object.fromEntries(termNames.map((n, i) => [n, termData[i]!])),
+    grads: byName,
   };
-  if (options.runDir)
-    writeFileAtomic(join(options.runDir, 'summary.json'), JSON.stringify(summary, null, 2));
-  events.emit('run:end', { run: runName, steps: step, seconds });
-  return summary;
 }
+
+/** Restores the newest checkpoint and rewinds the data and the logs to it; returns its step. */
+function restore(
+  folder: RunFolder,
+  checkpoints: Checkpoints,
+  parts: Parameters<Checkpoints['restore']>[0],
+  options: TrainerOptions,
+  data: TrainingData,
+  events: Events,
+): number {
+  const { step, metadata } = checkpoints.restore(parts);
+  if (options.configJson && metadata.config) checkSameConfig(metadata.config, options.configJson);
+  truncateJsonl(folder.path('loss.jsonl'), step);
+  truncateJsonl(folder.path('metrics.jsonl'), step);
+  if (step === 0) return 0;
+  if (data.seek) data.seek(step);
+  else
+    events.emit('log', {
+      level: 'warn',
+      message:
+        'the data cannot seek: the data order after this resume differs from an uninterrupted run',
+    });
+  events.emit('log', { level: 'info', message: `resumed from step ${step}` });
+  return step;
+}
+
+/** A resumed run must be the same experiment: only the settings in RESUMABLE_CHANGES may differ. */
+function checkSameConfig(saved: string, current: string): void {
+  const a = flatten(JSON.parse(saved));
+  const b = flatten(JSON.parse(current));
+  const changed = [...new Set([...a.keys(), ...b.keys()])].filter(
+    (k) =>
+      a.get(k) !== b.get(k) &&
+      ![...RESUMABLE_CHANGES].some((p) => k === p || k.startsWith(`${p}.`)),
+  );
+  if (changed.length) {
+    throw new SpikedistillError(
+      'E_CHECKPOINT',
+      `the checkpoint was written by a different config: ${changed
+        .slice(0, 5)
+        .map((k) => `${k} was ${a.get(k) ?? '(unset)'}, now ${b.get(k) ?? '(unset)'}`)
+        .join(
+          '; ',
+        )}. Resume with the same config (only ${[...RESUMABLE_CHANGES].join(', ')} may change), or start a new run.`,
+    );
+  }
+}
+
+function flatten(
+  value: unknown,
+  prefix = '',
+  out = new Map<string, string>(),
+): Map<string, string> {
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else out.set(prefix, JSON.stringify(value));
+  return out;
+}
+
+const pretty = (json: string) => `${JSON.stringify(JSON.parse(json), null, 2)}\n`;

@@ -3,12 +3,15 @@ import { z } from 'zod';
 import type { LayerOps } from '../op-counter.js';
 import type { EnergyEstimator, LayerEnergy } from '../types.js';
 
+const source =
+  'Horowitz, "Computing\'s energy problem", ISSCC 2014: 45 nm CMOS, 32-bit float — E_MAC = mult 3.7 + add 0.9 pJ, E_AC = add 0.9 pJ';
+
 /**
  * The estimate common in SNN papers: a layer whose input is analog costs its
- * dense MACs at E_MAC; a layer fed binary spikes costs only the accumulates
- * its spikes trigger, density × MACs (time steps included), at E_AC.
- * Defaults are 45 nm CMOS, 32-bit float (Horowitz, ISSCC 2014): E_MAC 4.6 pJ,
- * E_AC 0.9 pJ. Memory traffic is ignored: see `memory-aware`.
+ * dense MACs at E_MAC; a layer fed spikes costs only the accumulates its
+ * spikes trigger, density × MACs (time steps included), at E_AC. Neuron
+ * updates and memory traffic are ignored, as in those papers: see
+ * `memory-aware` for both.
  */
 export const macAcEstimator = definePlugin({
   kind: 'energy',
@@ -20,13 +23,17 @@ export const macAcEstimator = definePlugin({
   }),
   create: ({ eMac, eAc }): EnergyEstimator => ({
     name: 'mac-ac-45nm',
+    source,
     constants: { eMac, eAc },
+    bits: {},
     estimate: (ops, samples) => {
       const layers = ops.map((op): LayerEnergy => layerEnergy(op, eMac, eAc));
       const totalPj = layers.reduce((a, l) => a + l.pj, 0);
       return {
         estimator: 'mac-ac-45nm',
+        source,
         constants: { eMac, eAc },
+        bits: {},
         layers,
         totalPj,
         perSamplePj: totalPj / samples,
@@ -36,9 +43,9 @@ export const macAcEstimator = definePlugin({
 });
 
 export function layerEnergy(op: LayerOps, eMac: number, eAc: number): LayerEnergy {
-  if (op.binaryInput) {
+  if (op.spikeInput) {
     const acs = op.inputDensity * op.macs;
-    return { label: op.label, macs: 0, acs, pj: acs * eAc };
+    return { label: op.label, macs: 0, acs, pj: acs * eAc, memoryPj: 0 };
   }
-  return { label: op.label, macs: op.macs, acs: 0, pj: op.macs * eMac };
+  return { label: op.label, macs: op.macs, acs: 0, pj: op.macs * eMac, memoryPj: 0 };
 }

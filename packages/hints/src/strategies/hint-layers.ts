@@ -4,6 +4,7 @@ import {
   Module,
   type PluginRef,
   type Registry,
+  ref,
   SpikedistillError,
   type StepLoss,
   type TapInfo,
@@ -12,11 +13,6 @@ import {
 import { z } from 'zod';
 import type { Adapter, HintMatcher, TemporalReducer } from '../types.js';
 
-const ref = z.union([
-  z.string(),
-  z.object({ name: z.string(), options: z.record(z.string(), z.unknown()).optional() }),
-]);
-
 /** Options of the hint term, shared by the `hint` strategy and TNA's optional hints. */
 export const hintOptions = z.object({
   /** Student tap → teacher tap; a plain name pairs equal names. */
@@ -24,9 +20,9 @@ export const hintOptions = z.object({
     .array(z.union([z.string(), z.tuple([z.string(), z.string()])]))
     .min(1)
     .default(['dec1', 'dec2']),
-  matcher: ref.default('mse'),
-  adapter: ref.default('conv1x1'),
-  reduce: ref.default('mean'),
+  matcher: ref('hint', 'mse'),
+  adapter: ref('adapter', 'conv1x1'),
+  reduce: ref('reducer', 'mean'),
   /** λ_hint (≈0.12 in the H-KD setting). */
   weight: z.number().nonnegative().default(0.12),
 });

@@ -2,6 +2,7 @@ import {
   type Backbone,
   combineLosses,
   definePlugin,
+  ref,
   type StepLoss,
   type Strategy,
   tf,
@@ -25,7 +26,7 @@ export const tnaStrategy = definePlugin({
   description: 'twin co-training with output MSE; optional ternary weights and teacher hints',
   options: z.object({
     alpha: z.number().nonnegative().default(1),
-    quantizer: z.string().nullable().default(null),
+    quantizer: ref('quantizer').nullable().default(null),
     quantizeTwin: z.boolean().default(false),
     hint: hintOptions.nullable().default(null),
   }),
@@ -45,10 +46,9 @@ export const tnaStrategy = definePlugin({
         // A different config path gives the twin its own random init.
         twin = ctx.registry.createFrom('backbone', ctx.studentRef, `${ctx.path}.twin`);
         if (options.quantizer) {
-          const q: Quantizer = ctx.registry.create(
+          const q: Quantizer = ctx.registry.createFrom(
             'quantizer',
             options.quantizer,
-            {},
             `${ctx.path}.quantizer`,
           );
           student.setWeightTransform(q.quantize);

@@ -16,7 +16,7 @@ export {
 } from './leaky.js';
 export { type LifOptions, LifNeuron, lifNeuron, lifOptions } from './lif.js';
 export { Neuron, type NeuronState, type StepResult } from './neuron.js';
-export { lifFamilyOptions, resolveSurrogate, type SurrogateRef, surrogateRef } from './options.js';
+export { lifFamilyOptions, resolveSurrogate, type SurrogateRef } from './options.js';
 export { type PlifOptions, PlifNeuron, plifNeuron, plifOptions } from './plif.js';
 
 export const neuronPlugins = [ifNeuron, lifNeuron, plifNeuron, leakyNeuron, alifNeuron] as const;

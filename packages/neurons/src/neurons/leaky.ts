@@ -1,10 +1,10 @@
-import { definePlugin, tf } from '@spikedistill/core';
+import { definePlugin, ref, tf } from '@spikedistill/core';
 import { z } from 'zod';
 import type { NeuronFactory } from '../kinds.js';
 import type { Surrogate } from '../surrogates/surrogate.js';
 import { detach } from '../util/detach.js';
 import { Neuron, type NeuronState, type StepResult } from './neuron.js';
-import { surrogateRef, resolveSurrogate } from './options.js';
+import { resolveSurrogate } from './options.js';
 
 export type LeakyReset = 'subtract' | 'zero' | 'none';
 
@@ -78,7 +78,7 @@ export const leakyOptions = z.object({
   resetMechanism: z.enum(['subtract', 'zero', 'none']).default('subtract'),
   resetDelay: z.boolean().default(true).describe("apply a spike's reset at the next step"),
   learnBeta: z.boolean().default(false).describe('make β a trainable parameter'),
-  surrogate: surrogateRef.default('atan').describe('surrogate gradient: name or {name, options}'),
+  surrogate: ref('surrogate', 'atan').describe('surrogate gradient: name or {name, options}'),
 });
 
 export const leakyNeuron = definePlugin({

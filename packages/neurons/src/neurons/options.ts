@@ -1,16 +1,9 @@
-import type { Context, PluginRef } from '@spikedistill/core';
+import { type Context, type PluginRef, type RefValue, ref } from '@spikedistill/core';
 import { z } from 'zod';
 import type { Surrogate } from '../surrogates/surrogate.js';
 
 /** A surrogate by name (`'atan'`) or as `{ name, options }`, resolved through the registry. */
-export const surrogateRef = z.union([
-  z.string().min(1),
-  z.strictObject({
-    name: z.string().min(1),
-    options: z.record(z.string(), z.unknown()).optional(),
-  }),
-]);
-export type SurrogateRef = z.infer<typeof surrogateRef>;
+export type SurrogateRef = RefValue;
 
 /** Option fields every LIF-family neuron shares (SpikingJelly's names, camelCased). */
 export const lifFamilyOptions = {
@@ -21,9 +14,7 @@ export const lifFamilyOptions = {
     .default(0)
     .describe('reset value V_r; null: soft reset (subtract θ)'),
   detachReset: z.boolean().default(false).describe('no gradient through the reset'),
-  surrogate: surrogateRef
-    .default('sigmoid')
-    .describe('surrogate gradient: name or {name, options}'),
+  surrogate: ref('surrogate', 'sigmoid').describe('surrogate gradient: name or {name, options}'),
 };
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { definePlugin } from '@spikedistill/core';
+import { definePlugin, filePath } from '@spikedistill/core';
 import { z } from 'zod';
 import { seedFrom } from '../datasets/refs.js';
 import { DatasetError } from '../errors.js';
@@ -43,11 +43,10 @@ export const cifar10 = definePlugin({
   name: 'cifar10',
   description: 'CIFAR-10 from its local binary files (data_batch_1..5.bin, test_batch.bin)',
   options: z.object({
-    dir: z
-      .string()
+    dir: filePath('folder')
       .optional()
       .describe('Folder with the .bin files (default: cifar-10-batches-bin under the data root)'),
-    root: z.string().optional().describe('Data root to search when `dir` is not given'),
+    root: filePath('folder').optional().describe('Data root to search when `dir` is not given'),
     trainLimit: z
       .number()
       .int()

@@ -153,7 +153,7 @@ export function createClassificationData(o: ClassificationDataOptions): Classifi
     },
     testBatches,
     evalSets: () => [testSet],
-    seek: (batches) => prefetcher.seek(batches),
+    seek: (batches: number) => prefetcher.seek(batches),
     close: () => prefetcher.close(),
   };
 }

@@ -174,6 +174,7 @@ export function createDenoisingData(o: DenoisingDataOptions): DenoisingData {
       return { input: tf.tensor4d(b.input, b.shape), target: tf.tensor4d(b.target, b.shape) };
     },
     evalSets: () => sets,
+    seek: (batches: number) => prefetcher.seek(batches),
     close: () => prefetcher.close(),
   };
 }

@@ -1,4 +1,4 @@
-import { definePlugin } from '@spikedistill/core';
+import { definePlugin, filePath } from '@spikedistill/core';
 import { z } from 'zod';
 import { toChannels } from '../image/color.js';
 import { resizeImage } from '../image/resize.js';
@@ -33,7 +33,7 @@ export const folderDenoise = definePlugin({
       .describe(
         'Training images are also used resized by these factors (bicubic); DnCNN uses [1, 0.9, 0.8, 0.7]',
       ),
-    root: z.string().optional().describe('Data root for the presets'),
+    root: filePath('folder').optional().describe('Data root for the presets'),
     cache: z.boolean().default(true).describe('Keep decoded test images between evaluations'),
     ...commonDenoiseOptions,
   }),

@@ -1,20 +1,23 @@
 import { existsSync, statSync } from 'node:fs';
-import type { Context } from '@spikedistill/core';
+import { asRef, type Context, filePath, type RefValue, ref } from '@spikedistill/core';
 import { z } from 'zod';
 import { DatasetError } from '../errors.js';
 import type { NoiseModel } from '../noise/noise-model.js';
 import { folderSource } from '../sources/folder.js';
 import type { ImageSource } from '../sources/image-source.js';
 
-/** `{ name, options }` of another plugin, as experiment configs write it. */
-export const pluginRef = z.object({
-  name: z.string().min(1),
-  options: z.record(z.string(), z.unknown()).optional(),
-});
-export type PluginRefOption = z.infer<typeof pluginRef>;
+/** A noise model: its name or `{ name, options }`. */
+export const noiseRef = ref('noise');
+export type PluginRefOption = RefValue;
 
-/** An image source: a registered `images` plugin name (`BSD68`), a folder path, or `{ name, options }`. */
-export const sourceRef = z.union([z.string().min(1), pluginRef]);
+/**
+ * An image source: a registered `images` plugin name (`BSD68`), a folder
+ * path (relative to the config file), or `{ name, options }`.
+ */
+export const sourceRef = z.union([
+  filePath('folder', (value, has) => has('images', value)),
+  ref('images'),
+]);
 export type SourceRef = z.infer<typeof sourceRef>;
 
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
@@ -47,8 +50,9 @@ export function resolveSource(
   );
 }
 
-export function resolveNoise(ctx: Context, ref: PluginRefOption, path: string): NoiseModel {
-  return ctx.registry.create('noise', ref.name, ref.options ?? {}, path) as NoiseModel;
+export function resolveNoise(ctx: Context, noise: PluginRefOption, path: string): NoiseModel {
+  const { name, options } = asRef(noise);
+  return ctx.registry.create('noise', name, options ?? {}, path) as NoiseModel;
 }
 
 /** A seed option, or a number drawn from the plugin's own stream (itself derived from the experiment seed). */
@@ -63,9 +67,15 @@ export const commonDenoiseOptions = {
     .max(255)
     .default(25)
     .describe('AWGN σ on the [0, 255] scale, used when `noise` is not given'),
-  noise: pluginRef.optional().describe('Training noise model (default: awgn with `sigma`)'),
-  testNoise: pluginRef.optional().describe('Test noise model (default: the training noise)'),
-  patch: z.number().int().min(2).default(48).describe('Training patch side in pixels (square)'),
+  noise: noiseRef.optional().describe('Training noise model (default: awgn with `sigma`)'),
+  testNoise: noiseRef.optional().describe('Test noise model (default: the training noise)'),
+  patch: z
+    .number()
+    .int()
+    .min(2)
+    .max(4096)
+    .default(48)
+    .describe('Training patch side in pixels (square)'),
   seed: z
     .number()
     .int()
@@ -78,5 +88,5 @@ export const commonDenoiseOptions = {
     .describe(
       'Seed of the test noise; fixed by default so every run and variant sees the same noisy test set',
     ),
-  prefetch: z.number().int().min(0).default(2).describe('Batches prepared ahead of demand'),
+  prefetch: z.number().int().min(0).max(64).default(2).describe('Batches prepared ahead of demand'),
 };

@@ -39,17 +39,14 @@ export class Prefetcher<T> {
   }
 
   /**
-   * Continue as if `position` items had been taken: the next `take` returns
-   * item `position`. What was prefetched is dropped (items are pure
-   * functions of their index, so exact resume only needs the position).
+   * Continues at item `index`, as if `index` items had been taken: what was
+   * prefetched is dropped (items are pure functions of their index, so
+   * nothing else changes). Exact resume uses this.
    */
-  seek(position: number): void {
-    if (!Number.isInteger(position) || position < 0) {
-      throw new RangeError(
-        `Prefetcher.seek: position must be a whole number >= 0, got ${position}`,
-      );
-    }
-    this.next = position;
+  seek(index: number): void {
+    if (!Number.isInteger(index) || index < 0)
+      throw new RangeError(`seek: expected a batch index >= 0, got ${index}`);
+    this.next = index;
     this.queue.length = 0;
   }
 

@@ -1,5 +1,5 @@
 import { basename, join, resolve } from 'node:path';
-import { definePlugin } from '@spikedistill/core';
+import { definePlugin, filePath } from '@spikedistill/core';
 import { z } from 'zod';
 import { readImage, readImageSync } from '../image/read-image.js';
 import type { ImageSource } from './image-source.js';
@@ -52,10 +52,9 @@ export const folder = definePlugin({
   name: 'folder',
   description: 'Every PNG/TIFF image in a folder, in byte-wise sorted order',
   options: z.object({
-    dir: z
-      .string()
-      .min(1)
-      .describe('Folder to read (relative paths resolve against the working directory)'),
+    dir: filePath('folder').describe(
+      'Folder to read (in a config file: relative to the file; in code: to the working directory)',
+    ),
     recursive: z.boolean().default(false).describe('Include subfolders'),
     color: colorOption,
     name: z.string().optional().describe('Name in reports (default: the folder name)'),

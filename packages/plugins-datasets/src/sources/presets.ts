@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { definePlugin, type Plugin } from '@spikedistill/core';
+import { definePlugin, filePath, type Plugin } from '@spikedistill/core';
 import { z } from 'zod';
 import { DatasetError } from '../errors.js';
 import { listImages } from './list-images.js';
@@ -125,8 +125,7 @@ export function presetPlugin(
     description: `${spec.description}; resolved against the data root`,
     meta: { count: spec.count, channels: spec.channels, folder: spec.folder },
     options: z.object({
-      root: z
-        .string()
+      root: filePath('folder')
         .optional()
         .describe(
           `Folder holding ${spec.folder}/ (default: $${DATA_ENV}, else shared/datasets above the working directory)`,

@@ -1,12 +1,5 @@
+import { ref } from '@spikedistill/core';
 import { z } from 'zod';
-
-const pluginRef = z.union([
-  z.string().min(1),
-  z.strictObject({
-    name: z.string().min(1),
-    options: z.record(z.string(), z.unknown()).optional(),
-  }),
-]);
 
 /**
  * The student defaults of the H-KD paper (arXiv 2504.01755, after ESDNet):
@@ -22,12 +15,12 @@ export const HKD_NEURON = {
 export const spikingOptions = {
   channels: z.number().int().positive().default(1).describe('Image channels (1 gray, 3 RGB)'),
   timesteps: z.number().int().positive().default(4).describe('Time steps T'),
-  neuron: pluginRef
-    .default(HKD_NEURON)
-    .describe('Neuron plugin reference {name, options} (from @spikedistill/neurons)'),
-  encoder: pluginRef
-    .default('direct')
-    .describe("Input encoder plugin ('direct': the image at every step)"),
+  neuron: ref('neuron', HKD_NEURON).describe(
+    'Neuron plugin reference {name, options} (from @spikedistill/neurons); options given for the preset neuron (lif) merge over its H-KD options',
+  ),
+  encoder: ref('encoder', 'direct').describe(
+    "Input encoder plugin ('direct': the image at every step)",
+  ),
   norm: z
     .enum(['tdbn', 'bn', 'none'])
     .default('tdbn')

@@ -1,0 +1,34 @@
+import { SpikedistillError } from '@spikedistill/core';
+
+/** File-system failures a user can act on (full disk, permissions, missing folders). */
+const IO_CODES = new Set([
+  'ENOSPC',
+  'EACCES',
+  'EPERM',
+  'ENOENT',
+  'EROFS',
+  'EISDIR',
+  'ENOTDIR',
+  'EMFILE',
+  'EEXIST',
+  'EDQUOT',
+  'EFBIG',
+]);
+
+/**
+ * The `code` and message a failure is reported with. Errors the toolkit
+ * raises carry their own code; file-system errors become E_IO, allocation
+ * failures E_MEMORY, anything else E_INTERNAL (a bug: --debug shows where).
+ */
+export function describeError(err: unknown): { code: string; message: string } {
+  if (err instanceof SpikedistillError) return { code: err.code, message: err.message };
+  const e = err as NodeJS.ErrnoException | undefined;
+  const message = e?.message ?? String(err);
+  if (e?.code && IO_CODES.has(e.code)) return { code: 'E_IO', message };
+  if (err instanceof RangeError && /allocation|array length|memory/i.test(message))
+    return { code: 'E_MEMORY', message: `out of memory: ${message}` };
+  return {
+    code: 'E_INTERNAL',
+    message: `${message} (an unexpected error: rerun with --debug for the stack)`,
+  };
+}

@@ -1,0 +1,60 @@
+import type { Aggregate } from './aggregate.js';
+import type { ReportData } from './load.js';
+import { constantsText, type ResultTable } from './table.js';
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** A markdown summary: the results table, energy constants, variants and warnings (charts and images are in the HTML). */
+export function renderMarkdown(data: ReportData, agg: Aggregate, table: ResultTable): string {
+  const out: string[] = [
+    `# ${data.kind === 'ablation' ? 'Ablation' : 'Run'} report: ${data.name}`,
+    '',
+  ];
+  out.push(
+    `Folder: \`${data.dir}\` — charts and images: \`report.html\`; numbers: \`report.csv\`.`,
+    '',
+  );
+  if (data.warnings.length) {
+    out.push('Warnings:', '', ...data.warnings.map((w) => `- ${w}`), '');
+  }
+  out.push('## Results', '');
+  out.push("Mean ± sample std over seeds; ratios are the teacher's amount over the row's.", '');
+  const head = ['', 'seeds', ...table.columns.map((c) => c.title)];
+  out.push(`| ${head.map(cell).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
+  for (const row of table.rows) {
+    out.push(
+      `| ${[
+        row.label,
+        row.seeds === undefined
+          ? ''
+          : `${row.seeds}${row.failed ? ` (+${row.failed} failed)` : ''}`,
+        ...table.columns.map((c) => row.cells[c.key]?.text ?? '—'),
+      ]
+        .map(cell)
+        .join(' | ')} |`,
+    );
+  }
+  out.push('');
+  if (agg.estimators.length) {
+    out.push('## Energy constants', '');
+    for (const e of agg.estimators) {
+      out.push(`- **${e.estimator}**: ${constantsText(e)}. Source: ${e.source}.`);
+    }
+    out.push('');
+  }
+  out.push('## Variants', '', '| variant | seed | status | folder |', '|---|---|---|---|');
+  for (const v of data.variants) {
+    out.push(
+      `| ${[
+        v.label,
+        v.seed === undefined ? '' : String(v.seed),
+        v.status === 'failed' ? `failed: ${v.error ?? ''}` : 'done',
+        v.dir,
+      ]
+        .map(cell)
+        .join(' | ')} |`,
+    );
+  }
+  out.push('');
+  return out.join('\n');
+}

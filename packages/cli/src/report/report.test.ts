@@ -1,0 +1,231 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tf } from '@spikedistill/core';
+import { describe, expect, it } from 'vitest';
+import { aggregate, loadReportData, resultTable, stat, writeReport } from './index.js';
+import { detailWindow } from './samples.js';
+
+const json = (v: unknown) => JSON.stringify(v);
+
+/** One run folder in the documented format, with made-up but known numbers. */
+function writeRun(dir: string, o: { seed: number; psnr: number; params: number; uj?: number }) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'run.json'),
+    json({ name: 'r', seed: o.seed, params: o.params, teacherParams: 1000 }),
+  );
+  writeFileSync(
+    join(dir, 'loss.jsonl'),
+    [1, 2, 3]
+      .map((step) => json({ step, loss: 1 / step + o.seed, terms: { l1: 0.5 / step } }))
+      .join('\n') + '\n',
+  );
+  const scores = { set: 'A', images: 2, model: { psnr: o.psnr }, input: { psnr: 20 } };
+  writeFileSync(
+    join(dir, 'metrics.jsonl'),
+    `${json({ step: 3, ...scores, firingRates: { 'enc1.neuron': 0.1 * o.seed } })}\n`,
+  );
+  writeFileSync(
+    join(dir, 'summary.json'),
+    json({ steps: 3, startStep: 0, seconds: 1, finalLoss: 1, eval: [scores] }),
+  );
+  if (o.uj !== undefined) {
+    const estimate = (uj: number) => ({
+      estimator: 'mac-ac-45nm',
+      source: 'Horowitz 2014',
+      constants: { eMac: 4.6, eAc: 0.9 },
+      bits: {},
+      microjoules: uj,
+    });
+    writeFileSync(
+      join(dir, 'energy.json'),
+      json({
+        measuredOn: { set: 'A', images: 1, shape: [8, 8, 1] },
+        models: [
+          {
+            role: 'teacher',
+            model: 't',
+            spiking: false,
+            timesteps: 1,
+            parameters: 1000,
+            firingRate: null,
+            neurons: [],
+            estimates: [estimate(50)],
+          },
+          {
+            role: 'student',
+            model: 's',
+            spiking: true,
+            timesteps: 2,
+            parameters: o.params,
+            firingRate: 0.2,
+            neurons: [],
+            estimates: [estimate(o.uj)],
+          },
+        ],
+      }),
+    );
+  }
+}
+
+function writeAblation(): string {
+  const root = mkdtempSync(join(tmpdir(), 'sd-report-'));
+  const variants = [
+    { t: 1, seed: 1, psnr: 25, uj: 2 },
+    { t: 1, seed: 2, psnr: 27, uj: 4 },
+    { t: 2, seed: 1, psnr: 30, uj: 5 },
+  ].map((v) => {
+    const dir = `t${v.t}-s${v.seed}`;
+    writeRun(join(root, dir), { seed: v.seed, psnr: v.psnr, params: 10, uj: v.uj });
+    return {
+      label: `T=${v.t},seed=${v.seed}`,
+      dir,
+      values: { T: v.t, seed: v.seed },
+      seed: v.seed,
+      status: 'done',
+    };
+  });
+  variants.push({
+    label: 'T=2,seed=2',
+    dir: 'missing',
+    values: { T: 2, seed: 2 },
+    seed: 2,
+    status: 'failed',
+  });
+  writeFileSync(join(root, 'ablation.json'), json({ name: 'abl', axes: ['T', 'seed'], variants }));
+  return root;
+}
+
+describe('report data', () => {
+  it('stat: mean and sample std (n − 1), none for no values', () => {
+    const s = stat([25, 27])!;
+    expect(s.mean).toBe(26);
+    expect(s.std).toBeCloseTo(Math.SQRT2, 12);
+    expect(stat([3])!.std).toBeUndefined();
+    expect(stat([])).toBeUndefined();
+  });
+
+  it('groups variants that differ only in seed: mean ± std, params and energy ratios vs the teacher', () => {
+    const data = loadReportData(writeAblation());
+    const agg = aggregate(data);
+    expect(agg.groups.map((g) => [g.label, g.seeds, g.failed])).toEqual([
+      ['T=1', [1, 2], 0],
+      ['T=2', [1], 1],
+    ]);
+    const table = resultTable(agg);
+    expect(table.axes).toEqual(['T']);
+    const [teacher, input, t1, t2] = table.rows;
+    expect(teacher!.cells['A/psnr']!.text).toBe('—'); // no teacher.json: not scored
+    expect(teacher!.cells['energy/mac-ac-45nm']!.mean).toBe(50);
+    expect(input!.cells['A/psnr']!.mean).toBe(20);
+    expect(t1!.cells['A/psnr']).toMatchObject({ mean: 26, text: '26.00 ± 1.41' });
+    expect(t1!.cells.params_ratio).toMatchObject({ mean: 100, text: '100×' });
+    expect(t1!.cells['energy/mac-ac-45nm']!.mean).toBe(3);
+    expect(t1!.cells['energy_ratio/mac-ac-45nm']!.mean).toBeCloseTo(50 / 3, 12);
+    expect(t2!.cells['A/psnr']).toMatchObject({ mean: 30, text: '30.00' });
+    expect(agg.groups[0]!.layerRates['enc1.neuron']!.mean).toBeCloseTo(0.15, 12);
+    // total loss and the l1 term; T=1 has a band (two seeds): 1/step + seed
+    expect(agg.lossCurves.map((c) => c.title)).toEqual(['total loss', 'loss term l1']);
+    expect(agg.lossCurves[0]!.series[0]!.points[0]).toEqual({
+      step: 1,
+      mean: 2.5,
+      min: 2,
+      max: 3,
+      n: 2,
+    });
+  });
+
+  it('writes html, md and csv; the csv has a column per swept setting and mean/std pairs', async () => {
+    const root = writeAblation();
+    const files = await writeReport(root);
+    const csv = readFileSync(files.csv, 'utf8').trim().split('\n');
+    expect(csv[0]!.split(',').slice(0, 6)).toEqual([
+      'row',
+      'label',
+      'T',
+      'seeds',
+      'A/psnr',
+      'A/psnr_std',
+    ]);
+    expect(csv[3]!.split(',').slice(0, 6)).toEqual([
+      'student',
+      'T=1',
+      '1',
+      '2',
+      '26',
+      String(Math.SQRT2),
+    ]);
+    const html = readFileSync(files.html, 'utf8');
+    expect(html).toContain('data-key="A/psnr" data-value="26"');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/); // nothing fetched at view time
+    expect(html).toContain('Chart.js v4');
+    expect(readFileSync(files.md, 'utf8')).toContain('| T=1 | 2 | 26.00 ± 1.41 |');
+    expect(readFileSync(files.md, 'utf8')).toContain('failed');
+  });
+});
+
+describe('report folders', () => {
+  it('skips a torn last line of loss.jsonl with a warning', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sd-torn-'));
+    writeRun(root, { seed: 1, psnr: 25, params: 10 });
+    writeFileSync(
+      join(root, 'loss.jsonl'),
+      `${json({ step: 1, loss: 1, terms: {} })}\n{"step": 2, "lo`,
+    );
+    const files = await writeReport(root);
+    expect(files.warnings.join('\n')).toMatch(/loss\.jsonl: skipped its torn last line 2/);
+    expect(loadReportData(root).variants[0]!.run!.losses).toHaveLength(1);
+  });
+
+  it('refuses a damaged line before the last, and folders that are not runs, with codes', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sd-bad-'));
+    writeRun(root, { seed: 1, psnr: 25, params: 10 });
+    writeFileSync(
+      join(root, 'loss.jsonl'),
+      `{"step": 1, "lo\n${json({ step: 2, loss: 1, terms: {} })}\n`,
+    );
+    expect(() => loadReportData(root)).toThrow(expect.objectContaining({ code: 'E_IO' }));
+    const empty = mkdtempSync(join(tmpdir(), 'sd-empty-'));
+    expect(() => loadReportData(empty)).toThrow(
+      expect.objectContaining({
+        code: 'E_NOT_A_RUN',
+        message: expect.stringMatching(/neither a run folder/),
+      }),
+    );
+    expect(() => loadReportData(join(empty, 'nope'))).toThrow(
+      expect.objectContaining({ code: 'E_NOT_A_RUN' }),
+    );
+  });
+
+  it('reads an older ablation.json (labels only): values and seeds from the labels', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sd-legacy-'));
+    for (const seed of [1, 2])
+      writeRun(join(root, `strategy.name=hint_seed=${seed}`), { seed, psnr: 20 + seed, params: 5 });
+    writeFileSync(
+      join(root, 'ablation.json'),
+      json([1, 2].map((seed) => ({ label: `strategy.name=hint,seed=${seed}`, scores: [] }))),
+    );
+    const data = loadReportData(root);
+    expect(data.variants.map((v) => [v.values, v.seed])).toEqual([
+      [{ 'strategy.name': 'hint', seed: 1 }, 1],
+      [{ 'strategy.name': 'hint', seed: 2 }, 2],
+    ]);
+    expect(aggregate(data).groups.map((g) => g.label)).toEqual(['strategy.name=hint']);
+  });
+});
+
+describe('image grids', () => {
+  it('zoom on the most detailed window of the clean image', async () => {
+    await tf.setBackend('cpu');
+    // 32×32, flat except a checkerboard in the bottom-right 8×8 corner.
+    const values = Array.from({ length: 32 * 32 }, (_, i) => {
+      const [y, x] = [Math.floor(i / 32), i % 32];
+      return y >= 24 && x >= 24 ? (x + y) % 2 : 0.5;
+    });
+    const image = tf.tensor4d(values, [1, 32, 32, 1]);
+    // windows of 16 (a quarter of 32 is 8, at least 16) every 8 px: only (16, 16) holds the corner
+    expect(detailWindow(image)).toEqual({ x: 16, y: 16, size: 16 });
+    image.dispose();
+  });
+});
