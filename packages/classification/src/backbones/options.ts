@@ -1,12 +1,5 @@
+import { ref } from '@spikedistill/core';
 import { z } from 'zod';
-
-const pluginRef = z.union([
-  z.string().min(1),
-  z.strictObject({
-    name: z.string().min(1),
-    options: z.record(z.string(), z.unknown()).optional(),
-  }),
-]);
 
 /**
  * The usual neuron of spiking classifiers (SpikingJelly's LIFNode defaults:
@@ -24,12 +17,12 @@ export const classifierOptions = {
 /** Options of the spiking classifiers. */
 export const spikingOptions = {
   timesteps: z.number().int().positive().default(4).describe('Time steps T'),
-  neuron: pluginRef
-    .default(CLASSIFIER_NEURON)
-    .describe('Neuron plugin reference {name, options} (from @spikedistill/neurons)'),
-  encoder: pluginRef
-    .default('direct')
-    .describe("Input encoder plugin ('direct': the image at every step, into the first conv)"),
+  neuron: ref('neuron', CLASSIFIER_NEURON).describe(
+    'Neuron plugin reference {name, options} (from @spikedistill/neurons); options given for lif merge over these',
+  ),
+  encoder: ref('encoder', 'direct').describe(
+    "Input encoder plugin ('direct': the image at every step, into the first conv)",
+  ),
   norm: z
     .enum(['tdbn', 'bn', 'none'])
     .default('tdbn')
