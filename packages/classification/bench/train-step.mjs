@@ -4,7 +4,8 @@
 // wall time, and the process's CPU time (user + system, all threads), which a
 // loaded machine inflates much less than wall time (report `uptime` with both).
 // Build first:  npx -y pnpm@10.34.9 build
-//   node packages/classification/bench/train-step.mjs [batch=32] [T=4] [rounds=10] [name=options-json …]
+//   THREADS=1 node packages/classification/bench/train-step.mjs [batch=32] [T=4] [rounds=10] [name=options-json …]
+// (THREADS: wasm threads, default the backend's; with 1, CPU time is close to idle-machine wall time.)
 import { corePackage, createRegistry, selectBackend, tf } from '@spikedistill/core';
 import { wasmTrainPackage } from '@spikedistill/backend-wasm-train';
 import { neuronsPackage } from '@spikedistill/neurons';
@@ -28,7 +29,8 @@ const registry = createRegistry({
   packages: [corePackage, neuronsPackage, classificationPackage, wasmTrainPackage],
   seed: 1,
 });
-const selected = await selectBackend(registry, 'wasm');
+const threads = process.env.THREADS ? Number(process.env.THREADS) : undefined;
+const selected = await selectBackend(registry, 'wasm', threads ? { wasm: { threads } } : {});
 const x = tf.randomUniform([batch, 28, 28, 1]);
 const y = tf.tensor1d(
   Array.from({ length: batch }, (_, i) => i % 10),
@@ -62,6 +64,7 @@ for (const [name, options] of models) {
     JSON.stringify({
       bench: 'classifier train step',
       backend: selected.reason,
+      threads: threads ?? 'default',
       model: name,
       options,
       batch,
