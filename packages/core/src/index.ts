@@ -143,6 +143,12 @@ export {
   type SetScores,
 } from './train/evaluate.js';
 export {
+  type ClassificationScores,
+  countCorrectByClass,
+  evaluateClassifier,
+} from './train/evaluate-classifier.js';
+export { checkTaskFit } from './train/check-task.js';
+export {
   type BuiltModel,
   buildExperiment,
   buildModel,

@@ -33,14 +33,14 @@ export function checkConfigPlugins(
       registry.parseOptions(kind, ref.name, ref.options, path);
     });
   }
-  const nested: Array<[string, RefValue | undefined, string]> = [
+  const nested: Array<[string, RefValue | null | undefined, string]> = [
     ['quantizer', config.student?.quantizer, 'student.quantizer'],
     ['quantizer', config.teacher?.quantizer, 'teacher.quantizer'],
     ['optimizer', config.train.optimizer, 'train.optimizer'],
     ['schedule', config.train.schedule, 'train.schedule'],
   ];
   for (const [kind, value, path] of nested) {
-    if (value === undefined) continue;
+    if (value === undefined || value === null) continue;
     const { name, options } = asRef(value);
     registry.parseOptions(kind, name, options, path);
   }

@@ -13,7 +13,7 @@ export const pluginRef = z.strictObject({
  */
 export const modelRef = pluginRef.extend({
   weights: filePath('file').optional(),
-  quantizer: ref('quantizer').optional(),
+  quantizer: ref('quantizer').nullable().optional(),
 });
 
 const count = (max: number) => z.number().int().max(max);

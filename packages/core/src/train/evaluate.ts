@@ -3,6 +3,7 @@ import type { EvalSet } from '../contracts/dataset.js';
 import type { Metric } from '../contracts/loss.js';
 import type { EvalProbe } from '../contracts/probe.js';
 import { tf } from '../tf.js';
+import { evaluateClassifier } from './evaluate-classifier.js';
 import { type InferOptions, restoreImage } from './infer.js';
 import { padToMultiple } from './pad.js';
 
@@ -43,12 +44,16 @@ export interface EvaluateOptions extends InferOptions {
    * padded [N, H, W, C] in, output out; the output is disposed here.
    */
   forward?: (x: tf.Tensor4D) => Promise<tf.Tensor>;
+  /** 'classification' goes to `evaluateClassifier` (logits against labels, no tiling or clipping). */
+  task?: 'restoration' | 'classification';
+  /** Class names by index, for per-class accuracy. */
+  classNames?: readonly string[];
 }
 
 /**
  * Runs a backbone over every full image of each set (tiled above the memory
  * budget, see `restoreImage`) and averages each metric; per-image scores
- * are kept too.
+ * are kept too. Classification (`task`) goes to `evaluateClassifier`.
  */
 export async function evaluate(
   model: Backbone,
@@ -56,6 +61,7 @@ export async function evaluate(
   metrics: readonly Metric[],
   options: EvaluateOptions = {},
 ): Promise<SetScores[]> {
+  if (options.task === 'classification') return evaluateClassifier(model, sets, metrics, options);
   const wasTraining = model.training;
   model.eval();
   const results: SetScores[] = [];

@@ -5,7 +5,9 @@ import { tf } from '../tf.js';
 
 /**
  * Sums a list of losses into one, each scaled by its `weight`, keeping the
- * weighted terms by name (`l1`, `fft`; the second `l1` is `l1#2`).
+ * weighted terms by name (`l1`, `fft`; the second `l1` is `l1#2`). Shapes
+ * are each loss's own business (images against images, logits [N, K]
+ * against labels [N]), so every loss checks its inputs itself.
  */
 export function composeTaskLoss(losses: readonly Loss[]): TaskLoss {
   if (losses.length === 0)
@@ -20,12 +22,6 @@ export function composeTaskLoss(losses: readonly Loss[]): TaskLoss {
     return count === 1 ? l.name : `${l.name}#${count}`;
   });
   return (prediction, target): StepLoss => {
-    if (prediction.shape.join() !== target.shape.join()) {
-      throw new SpikedistillError(
-        'E_SHAPE',
-        `loss: prediction [${prediction.shape}] and target [${target.shape}] differ in shape`,
-      );
-    }
     const terms: Record<string, tf.Scalar> = {};
     losses.forEach((loss, i) => {
       terms[names[i]!] = tf.tidy(

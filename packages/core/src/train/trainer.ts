@@ -17,6 +17,7 @@ import type { Schedule } from '../optim/schedule.js';
 import { type FrozenModel, tfjsFrozenModel } from '../strategy/frozen.js';
 import { tf } from '../tf.js';
 import { Checkpoints } from './checkpoint.js';
+import { checkTaskFit } from './check-task.js';
 import { evaluate, type SetScores } from './evaluate.js';
 import { assertFinite } from './finite.js';
 import { RunFolder, type RunFolderMode, truncateJsonl } from './run-folder.js';
@@ -169,6 +170,8 @@ export async function train(
         evaluate(student, data.evalSets(), parts.metrics, {
           limit: options.evalLimit,
           probes: parts.probes,
+          task: data.task,
+          classNames: data.classNames,
         });
       const scores = ema ? await ema.withAveraged(run) : await run();
       const flat: Record<string, number> = {};
@@ -273,6 +276,7 @@ function checkParts(parts: TrainerParts): void {
       `student takes ${student.inputChannels}-channel input but the data has ${data.channels} channel(s): set student.options.channels`,
     );
   }
+  checkTaskFit(parts);
 }
 
 /** The teacher run's tensors, to free after the step. */
