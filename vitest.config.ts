@@ -1,6 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { bundleTfjsRegistrations } from './packages/core/scripts/bundle-tfjs.mjs';
 
 // One config, every workspace package a project. The `source` export
 // condition resolves workspace packages to their TypeScript sources, so the
@@ -14,8 +17,29 @@ const dirs = ['packages', 'examples']
   .concat(['test'])
   .filter((dir) => existsSync(join(dir, 'package.json')));
 
+// Core's tfjs gradients and chained ops (packages/core/src/tfjs-registrations.ts)
+// load in the workspace from the same esbuild bundle the published package
+// ships, made again when tfjs-core, the entry or the script change: plain
+// Node cannot load their ESM sources, and compiling hundreds of tfjs files per
+// test file is slow.
+const bundleInputs = [
+  createRequire(resolve('packages/core/package.json')).resolve(
+    '@tensorflow/tfjs-core/package.json',
+  ),
+  'packages/core/src/tfjs-registrations.ts',
+  'packages/core/scripts/bundle-tfjs.mjs',
+];
+const bundleKey = createHash('sha256')
+  .update(bundleInputs.map((file) => readFileSync(file, 'utf8')).join('\0'))
+  .digest('hex')
+  .slice(0, 16);
+const tfjsRegistrations = resolve(
+  `node_modules/.cache/spikedistill/tfjs-registrations-${bundleKey}.cjs`,
+);
+if (!existsSync(tfjsRegistrations)) bundleTfjsRegistrations(tfjsRegistrations);
+
 export default defineConfig({
-  resolve: { conditions },
+  resolve: { conditions, alias: { '#tfjs-registrations': tfjsRegistrations } },
   ssr: { resolve: { conditions, externalConditions: ['source'] } },
   test: {
     testTimeout: 120_000,

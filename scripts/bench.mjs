@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// `pnpm bench`: builds @spikedistill/backend-wasm-train and what it depends on
-// (the benchmark imports their dist), then runs its side-by-side benchmark
-// against PyTorch. Arguments pass through, e.g. `pnpm bench --rounds 1 --threads 1`.
+// `pnpm bench`: builds the benchmarked packages and what they depend on (the
+// benchmarks import their dist), then runs each side-by-side benchmark
+// against PyTorch: @spikedistill/backend-wasm-train's training steps and conv
+// passes, and @spikedistill/onnx's frozen teacher. Arguments pass through,
+// e.g. `pnpm bench --rounds 1 --threads 1`; `--suite wasm|onnx` runs one.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,14 +19,20 @@ function run(cmd, args) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+const suites = {
+  wasm: {
+    pkg: '@spikedistill/backend-wasm-train',
+    script: 'packages/backend-wasm-train/bench/run.mjs',
+  },
+  onnx: { pkg: '@spikedistill/onnx', script: 'packages/onnx/bench/run.mjs' },
+};
+let args = process.argv.slice(2).filter((a) => a !== '--no-build');
+const at = args.indexOf('--suite');
+const chosen = at >= 0 ? [args[at + 1]] : Object.keys(suites);
+if (at >= 0) args = args.filter((_, i) => i !== at && i !== at + 1);
+
 if (!process.argv.includes('--no-build')) {
-  run('npx', [
-    'turbo',
-    'run',
-    'build',
-    '--filter=@spikedistill/backend-wasm-train...',
-    '--output-logs=errors-only',
-  ]);
+  const filters = chosen.map((s) => `--filter=${suites[s].pkg}...`);
+  run('npx', ['turbo', 'run', 'build', ...filters, '--output-logs=errors-only']);
 }
-const args = process.argv.slice(2).filter((a) => a !== '--no-build');
-run(process.execPath, [join(root, 'packages/backend-wasm-train/bench/run.mjs'), ...args]);
+for (const s of chosen) run(process.execPath, [join(root, suites[s].script), ...args]);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,10 @@ import { describe, expect, it } from 'vitest';
  * directory (only its @spikedistill dependencies' tarballs beside it, the rest
  * from the npm registry) and import there: this catches missing `files`,
  * unbuilt `dist`, `workspace:`/`catalog:` left in a manifest, and imports of
- * undeclared dependencies. Needs the packages built (`pnpm build`).
+ * undeclared dependencies. Needs the packages built (`pnpm build`). It also
+ * checks what core brings along: tfjs-core alone, with its gradients and
+ * chained ops registered, not the @tensorflow/tfjs union bundle, and never the
+ * optional tfjs-node packages (whose install downloads libtensorflow).
  */
 const root = resolve(import.meta.dirname, '..');
 const pnpm = join(root, 'node_modules', '.bin', 'pnpm');
@@ -27,6 +30,8 @@ const packages = readdirSync(join(root, 'packages')).map((dir) => {
   return { dir: path, manifest };
 });
 const byName = new Map(packages.map((p) => [p.manifest.name, p]));
+/** Packages of building blocks, not plugins: they export no `register`. */
+const layerPackages = new Set(['@spikedistill/nn']);
 
 /** The package and its @spikedistill dependencies, transitively. */
 function closure(name: string, seen = new Set<string>()): Set<string> {
@@ -67,6 +72,8 @@ describe('published tarballs', () => {
         const listed = execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' });
         expect(listed).toContain('package/dist/index.js');
         expect(listed).not.toContain('package/src/');
+        // Tests and their helpers stay in the repository (public `testing` entries aside).
+        expect(listed).not.toMatch(/\.test(-helpers)?\.(js|d\.ts)$/m);
       }
       execFileSync(
         'npm',
@@ -75,6 +82,9 @@ describe('published tarballs', () => {
           '--no-audit',
           '--no-fund',
           '--loglevel=error',
+          // Optional native runtimes (tfjs-node, onnxruntime-node: 290 MB) are
+          // left out: every package must import without them.
+          '--omit=optional',
           ...tgzs,
           '@tensorflow/tfjs-core@4.22.0',
         ],
@@ -84,19 +94,37 @@ describe('published tarballs', () => {
         readFileSync(join(dir, 'node_modules', manifest.name, 'package.json'), 'utf8'),
       ) as Manifest;
       expect(JSON.stringify(installed)).not.toMatch(/workspace:|catalog:/);
+      for (const unwanted of ['tfjs', 'tfjs-node', 'tfjs-node-gpu', 'tfjs-layers']) {
+        expect(existsSync(join(dir, 'node_modules', '@tensorflow', unwanted)), unwanted).toBe(
+          false,
+        );
+      }
       const script = `
         const core = await import('@spikedistill/core');
+        const { tf } = core;
+        await tf.setBackend('cpu');
+        const chained = [...tf.ones([2]).add(1).dataSync()];
+        const grad = [...tf.grad((x) => tf.sum(tf.mul(x, x)))(tf.tensor1d([1, 2])).dataSync()];
         const pkg = await import('${manifest.name}');
         const registry = core.createRegistry();
-        pkg.register(registry);
-        console.log(JSON.stringify({ kinds: registry.kinds(), register: typeof pkg.register }));
+        if (pkg.register) pkg.register(registry);
+        console.log(JSON.stringify({
+          kinds: registry.kinds(),
+          register: typeof pkg.register,
+          exports: Object.keys(pkg).length,
+          chained,
+          grad,
+        }));
       `;
       const out = execFileSync('node', ['--input-type=module', '-e', script], {
         cwd: dir,
         encoding: 'utf8',
       });
       const result = JSON.parse(out.trim().split('\n').pop()!);
-      expect(result.register).toBe('function');
+      expect(result.chained).toEqual([2, 2]);
+      expect(result.grad).toEqual([2, 4]);
+      if (layerPackages.has(manifest.name)) expect(result.exports).toBeGreaterThan(0);
+      else expect(result.register).toBe('function');
     }, 300_000);
   }
 });

@@ -13,9 +13,9 @@ function bnParams(c) {
 }
 /**
  * Batch norm in training mode (batch statistics, gradients through them), as
- * core's BatchNorm: the fused kernel (one pass forward, one backward) where
- * the backend has it, else tf.moments and the affine, whose gradient is ~25
- * tf ops (and on wasm, Tile makes 1/σ full size).
+ * @spikedistill/nn's BatchNorm: the fused kernel (one pass forward, one
+ * backward) where the backend has it, else tf.moments and the affine, whose
+ * gradient is ~25 tf ops (and on wasm, Tile makes 1/σ full size).
  */
 function bn(h, p, fused = true) {
   if (fused && hasFusedBatchNorm()) {

@@ -5,14 +5,8 @@
 //   node packages/backend-wasm-train/bench/profile-step.mjs [--nativeConv off|auto]
 //     [--threads 1] [--only sunet-t4,dncnn6] [--reps 5] [--top 16] [--json out.json]
 import { writeFileSync } from 'node:fs';
-import { activateWasm, tf } from '@spikedistill/core';
-import {
-  configureNativeConv,
-  configureThreads,
-  registerFusedKernels,
-  registerTrainingKernels,
-  startKernelProfile,
-} from '../dist/index.js';
+import { corePackage, createRegistry, selectBackend, tf } from '@spikedistill/core';
+import { nativeConvStatus, startKernelProfile, wasmTrainPackage } from '../dist/index.js';
 import { median } from './common.mjs';
 import { dncnn, spikingUnet, trainStep } from './nets.mjs';
 
@@ -27,11 +21,10 @@ const args = {
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) args[argv[i].replace(/^--/, '')] = argv[i + 1];
 
-await configureThreads(Number(args.threads));
-await activateWasm();
-registerTrainingKernels();
-registerFusedKernels();
-const conv = configureNativeConv(args.nativeConv);
+await selectBackend(createRegistry({ packages: [corePackage, wasmTrainPackage] }), 'wasm', {
+  wasm: { threads: Number(args.threads), nativeConv: args.nativeConv },
+});
+const conv = nativeConvStatus();
 
 const nets = {
   dncnn6: () => [dncnn({ depth: 6, width: 32 }), 'mse'],

@@ -1,25 +1,19 @@
 // One side of the benchmark: tfjs on wasm with this package's kernels, at the
 // thread count given by --threads (a process has one wasm backend, so the
 // runner starts one process per count). Prints one JSON line.
-import { activateWasm, tf } from '@spikedistill/core';
-import {
-  configureNativeConv,
-  configureThreads,
-  nativeConvStatus,
-  registerFusedKernels,
-  registerTrainingKernels,
-  wasmThreads,
-} from '../dist/index.js';
+import { corePackage, createRegistry, selectBackend, tf } from '@spikedistill/core';
+import { nativeConvStatus, wasmThreads, wasmTrainPackage } from '../dist/index.js';
 import { convCases, median, parseArgs } from './common.mjs';
 import { dncnn, spikingUnet, trainStep } from './nets.mjs';
 
 const args = parseArgs(process.argv.slice(2));
-const threads = await configureThreads(args.threads);
-await activateWasm();
-registerTrainingKernels();
-registerFusedKernels();
-// 'off': XNNPACK on wasm; 'auto': conv passes on onnxruntime-node when it loads.
-const conv = configureNativeConv(args.nativeConv);
+// The plugin sets the thread count, installs every kernel of this package and
+// routes the conv passes: 'off' XNNPACK on wasm, 'auto' onnxruntime-node when it loads.
+await selectBackend(createRegistry({ packages: [corePackage, wasmTrainPackage] }), 'wasm', {
+  wasm: { threads: args.threads, nativeConv: args.nativeConv },
+});
+const threads = args.threads;
+const conv = nativeConvStatus();
 
 /** Wall-clock ms per call; `cpu` collects this process's CPU ms too (all threads). */
 function timeIt(fn, warmup, reps, cpu) {

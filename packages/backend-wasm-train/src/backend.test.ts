@@ -2,7 +2,7 @@ import { createRegistry, corePackage, selectBackend, tf } from '@spikedistill/co
 import { conformance } from '@spikedistill/core/testing';
 import { describe, expect, it } from 'vitest';
 import { packageName, register, wasmTrainPackage } from './index.js';
-import { trainingKernels } from './kernels/register-all.js';
+import { wasmTrainKernels as trainingKernels } from './register-all.js';
 
 const makeRegistry = () =>
   createRegistry({ packages: [corePackage, { name: packageName, register }] });

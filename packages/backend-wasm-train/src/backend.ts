@@ -6,21 +6,14 @@ import {
   wasmBackend,
 } from '@spikedistill/core';
 import { z } from 'zod';
-import { registerTrainingKernels } from './kernels/register-all.js';
 import {
   configureNativeConv,
   loadNativeRuntime,
-  nativeConvOption,
   type NativeConvStatus,
+  nativeConvOption,
 } from './native/native-conv.js';
 import { configureThreads, threadsOption } from './parallel/threads.js';
-
-/**
- * Kernel sets this backend installs on activation, in order. Each must be
- * idempotent: `activate()` may run many times (every selectBackend call).
- * Other kernel families of this package (e.g. the fused LIF op) join here.
- */
-export const kernelSets: (() => void)[] = [registerTrainingKernels];
+import { installKernels } from './register-all.js';
 
 /**
  * Replaces core's `wasm` plugin (register with `{ override: true }`): the same
@@ -50,18 +43,18 @@ export const wasmTrainBackend = definePlugin({
       activate: async () => {
         try {
           const threads = await configureThreads(options.threads);
-          ctx.events.emit('log', { level: 'debug', message: `wasm: ${threads} thread(s)` });
+          ctx.logger.debug(`wasm: ${threads} thread(s)`);
         } catch (err) {
           // Already initialised with another count (e.g. by core's plain wasm plugin): keep it.
           if (!(err instanceof ConfigError)) throw err;
-          ctx.events.emit('log', { level: 'warn', message: err.message });
+          ctx.logger.warn(err.message);
         }
         // Kernels register after the wasm package is imported, or its own
-        // registrations (made on import) would replace ours.
+        // registrations (made on import) would replace ours. Idempotent:
+        // activate() runs on every selectBackend call.
         await activateWasm();
-        for (const install of kernelSets) install();
-        const status = configureNativeConv(options.nativeConv);
-        ctx.events.emit('log', { level: 'info', message: `wasm: ${describeConvEngine(status)}` });
+        installKernels();
+        ctx.logger.info(`wasm: ${describeConvEngine(configureNativeConv(options.nativeConv))}`);
       },
     };
   },

@@ -3,29 +3,7 @@ import { wasmTrainBackend } from './backend.js';
 
 export const packageName = '@spikedistill/backend-wasm-train';
 
-export { kernelSets, wasmTrainBackend } from './backend.js';
-export { registerTrainingKernels, trainingKernels } from './kernels/register-all.js';
-
-/** Registers this package's plugins on `registry` (nothing happens on import). */
-export function register(registry: Registry): void {
-  registry.use({
-    name: packageName,
-    register: (r) => {
-      // Replaces core's `wasm` on purpose: same backend, plus training kernels.
-      r.register(wasmTrainBackend, { override: true });
-      // Further plugins of this package register here.
-      registerFusedKernels();
-    },
-  });
-}
-
-/** For `createRegistry({ packages: [corePackage, wasmTrainPackage] })`. */
-export const wasmTrainPackage: PluginPackage = { name: packageName, register };
-
-// --- fused spiking neurons, threads (src/fused, src/parallel) ---------------
-import { registerFusedKernels } from './fused/register-fused.js';
-
-export { fusedKernels, registerFusedKernels } from './fused/register-fused.js';
+export { describeConvEngine, wasmTrainBackend } from './backend.js';
 export { fusedSurrogateNames, type SurrogateGrad, surrogateGrad } from './fused/surrogates.js';
 export {
   configureThreads,
@@ -35,9 +13,27 @@ export {
   threadsOption,
   wasmThreads,
 } from './parallel/threads.js';
+export { wasmTrainGradients, wasmTrainKernels } from './register-all.js';
+
+/**
+ * Registers this package's plugin on `registry`. Nothing happens on import or
+ * here beyond that: the kernels are installed when the `wasm` backend is
+ * activated (`selectBackend(registry, 'wasm' | 'auto')`).
+ */
+export function register(registry: Registry): void {
+  registry.use({
+    name: packageName,
+    register: (r) => {
+      // Replaces core's `wasm` on purpose: same backend, plus training kernels.
+      r.register(wasmTrainBackend, { override: true });
+    },
+  });
+}
+
+/** For `createRegistry({ packages: [corePackage, wasmTrainPackage] })`. */
+export const wasmTrainPackage: PluginPackage = { name: packageName, register };
 
 // --- conv passes on ONNX Runtime's native kernels (src/native) --------------
-export { describeConvEngine } from './backend.js';
 export {
   type ConvPass,
   clearNativeConvSessions,

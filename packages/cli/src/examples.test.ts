@@ -16,4 +16,20 @@ describe('example configs', () => {
       for (const variant of expandAblation(config)) checkConfigPlugins(registry, variant.config);
     });
   }
+
+  it('a partial neuron reference keeps the H-KD preset (the flagship resolves to decayInput: false)', () => {
+    const config = loadExperimentConfig(join(dir, 'denoise-bsd68-hint.yaml'));
+    const registry = createFullRegistry(config.seed);
+    const options = registry.parseOptions(
+      'backbone',
+      config.student.name,
+      config.student.options,
+    ) as {
+      neuron: unknown;
+    };
+    expect(options.neuron).toEqual({
+      name: 'lif',
+      options: { tau: 2, threshold: 0.15, vReset: 0, decayInput: false, surrogate: 'sigmoid' },
+    });
+  });
 });

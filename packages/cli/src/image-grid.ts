@@ -5,7 +5,8 @@ import { type Image, writePng } from '@spikedistill/plugins-datasets';
 /**
  * Writes a PNG with one row per image: noisy input | each model's output |
  * clean target, separated by a white gutter — something to look at, not
- * just a number.
+ * just a number. Writes nothing for a set whose targets are not images
+ * (classification labels).
  */
 export async function writeComparisonGrid(
   path: string,
@@ -15,6 +16,11 @@ export async function writeComparisonGrid(
 ): Promise<void> {
   const rows: tf.Tensor3D[][] = [];
   for await (const item of set.items()) {
+    // Classification sets pair images with labels: there is no image to show.
+    if (item.target.rank !== 4) {
+      tf.dispose([item.input, item.target]);
+      break;
+    }
     const first = rows[0]?.[0];
     // Rows must have equal sizes to be stacked: skip images of another shape.
     if (

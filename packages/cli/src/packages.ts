@@ -1,4 +1,5 @@
 import * as wasmTrain from '@spikedistill/backend-wasm-train';
+import * as classification from '@spikedistill/classification';
 import { corePackage, createRegistry, type PluginPackage, type Registry } from '@spikedistill/core';
 import * as datasets from '@spikedistill/plugins-datasets';
 import * as energy from '@spikedistill/energy';
@@ -12,11 +13,13 @@ export const bundledPackages: PluginPackage[] = [
   { name: neurons.packageName, register: neurons.register },
   { name: hints.packageName, register: hints.register },
   { name: restoration.packageName, register: restoration.register },
+  { name: classification.packageName, register: classification.register },
   { name: energy.packageName, register: energy.register },
   { name: datasets.packageName, register: datasets.register },
   { name: wasmTrain.packageName, register: wasmTrain.register },
 ];
 
-export function createFullRegistry(seed?: number): Registry {
-  return createRegistry({ packages: bundledPackages, seed });
+/** Every bundled package, then `extra` ones (third-party plugin packages), in a registry of its own. */
+export function createFullRegistry(seed?: number, extra: readonly PluginPackage[] = []): Registry {
+  return createRegistry({ packages: [...bundledPackages, ...extra], seed });
 }

@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   checkConfigPlugins,
   type ExperimentConfig,
   expandAblation,
+  formatOf,
   loadExperimentConfig,
   loadTeacherEvalConfig,
+  parseConfigText,
   type Registry,
+  type TeacherEvalConfig,
   selectBackend,
 } from '@spikedistill/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -15,11 +18,13 @@ import { ablateCommand } from './commands/ablate.js';
 import { demoCommand } from './commands/demo.js';
 import { energyCommand } from './commands/energy.js';
 import { evalCommand } from './commands/evaluate.js';
+import { addExportCommand } from './commands/export.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { reportCommand } from './commands/report.js';
 import { trainCommand } from './commands/train.js';
 import { describeError } from './errors.js';
 import { createFullRegistry } from './packages.js';
+import { loadPluginPackages } from './plugin-loader.js';
 
 const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -41,6 +46,7 @@ const positiveInt = (value: string) => {
 
 interface ConfigFlags {
   set: string[];
+  plugin: string[];
   backend?: string;
 }
 
@@ -64,19 +70,55 @@ async function activateBackend(
 }
 
 /**
- * Loads the config (paths resolved against its folder), applies `--set`,
- * checks every plugin, file and nested option, and activates the backend.
+ * What a command needs from a config file: its plugin packages loaded (the
+ * config's `plugins:` and `--plugin`), registries that know them, and the
+ * validated config with its paths resolved against the file's folder.
+ */
+interface Session<C> {
+  config: C;
+  /** A registry of its own for a seed: every random stream of a run derives from it. */
+  registryFor(seed?: number): Registry;
+}
+
+async function openSession<C extends { seed: number }>(
+  file: string,
+  flags: ConfigFlags,
+  load: (file: string, set: readonly string[], registry: Registry) => C,
+): Promise<Session<C>> {
+  const extra = [
+    ...(await loadPluginPackages(flags.plugin, process.cwd())),
+    ...(await loadPluginPackages(configPlugins(file), dirname(resolve(file)))),
+  ];
+  const registryFor = (seed?: number) => createFullRegistry(seed, extra);
+  return { config: load(file, flags.set, registryFor()), registryFor };
+}
+
+/** The `plugins:` a config file lists, read before it is validated (its plugins may be needed to validate it). */
+function configPlugins(file: string): string[] {
+  let raw: unknown;
+  try {
+    raw = parseConfigText(readFileSync(file, 'utf8'), formatOf(file), file);
+  } catch {
+    return []; // loading the config reports what is wrong with the file
+  }
+  const plugins = (raw as { plugins?: unknown } | null)?.plugins;
+  return Array.isArray(plugins) ? plugins.filter((p): p is string => typeof p === 'string') : [];
+}
+
+/**
+ * Loads the config, applies `--set`, checks every plugin, file and nested
+ * option, and activates the backend.
  */
 async function prepare(
   file: string,
   flags: ConfigFlags,
   log: (line: string) => void,
 ): Promise<{ config: ExperimentConfig; registry: Registry; backend: string }> {
-  const config = loadExperimentConfig(file, flags.set, createFullRegistry());
-  const registry = createFullRegistry(config.seed);
-  checkConfigPlugins(registry, config);
-  const backend = await activateBackend(registry, flags.backend ?? config.backend, log);
-  return { config, registry, backend };
+  const session = await openSession(file, flags, loadExperimentConfig);
+  const registry = session.registryFor(session.config.seed);
+  checkConfigPlugins(registry, session.config);
+  const backend = await activateBackend(registry, flags.backend ?? session.config.backend, log);
+  return { config: session.config, registry, backend };
 }
 
 function withConfig(command: Command): Command {
@@ -88,6 +130,7 @@ function withConfig(command: Command): Command {
       collect,
       [],
     )
+    .option('--plugin <package>', 'load a plugin package (name or path; repeatable)', collect, [])
     .option('--backend <name>', 'backend plugin, or auto (overrides the config)');
 }
 
@@ -139,17 +182,17 @@ export function buildProgram(log: (line: string) => void = console.log): Command
     'train every variant of the config’s `ablate` sweep and compare',
     'folder for the variants (default: <output>/<name>)',
   ).action(async (file: string, o: RunFlags) => {
-    const config = loadExperimentConfig(file, o.set, createFullRegistry());
+    const { config, registryFor } = await openSession(file, o, loadExperimentConfig);
     const variants = expandAblation(config);
     // Every variant is checked before the first one trains.
-    for (const v of variants) checkConfigPlugins(createFullRegistry(v.config.seed), v.config);
-    await activateBackend(createFullRegistry(), o.backend ?? config.backend, log);
+    for (const v of variants) checkConfigPlugins(registryFor(v.config.seed), v.config);
+    await activateBackend(registryFor(), o.backend ?? config.backend, log);
     await ablateCommand(config, {
       outDir: o.out ?? join(config.output, config.name),
       resume: o.resume,
       force: o.force,
       evalLimit: o.evalLimit,
-      registryFor: (variant) => createFullRegistry(variant.seed),
+      registryFor: (variant) => registryFor(variant.seed),
       report: o.report,
       log,
     });
@@ -167,8 +210,21 @@ export function buildProgram(log: (line: string) => void = console.log): Command
         .default('student'),
     )
     .option('--eval-limit <n>', 'at most n images per set', positiveInt)
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'run the model on ONNX Runtime, tfjs, or auto (onnx when it loads)',
+      )
+        .choices(['auto', 'onnx', 'tfjs'])
+        .default('auto'),
+    )
     .option('--out <dir>', 'folder for the per-image scores (default: the weights’ run folder)')
     .option('--json', 'print the per-image scores as JSON on stdout (logs go to stderr)', false)
+    .option(
+      '--memory-budget <MiB>',
+      'memory one forward pass may take; larger images are restored in overlapping tiles (default 1024)',
+      positiveInt,
+    )
     .action(
       async (
         file: string,
@@ -176,17 +232,19 @@ export function buildProgram(log: (line: string) => void = console.log): Command
           weights?: string;
           model: 'student' | 'teacher';
           evalLimit?: number;
+          engine: 'auto' | 'onnx' | 'tfjs';
           out?: string;
           json: boolean;
+          memoryBudget?: number;
         },
       ) => {
         const say = o.json ? (line: string) => process.stderr.write(`${line}\n`) : log;
-        const base = createFullRegistry();
-        const config =
-          o.model === 'teacher'
-            ? loadTeacherEvalConfig(file, o.set, base)
-            : loadExperimentConfig(file, o.set, base);
-        const registry = createFullRegistry(config.seed);
+        const { config, registryFor } = await openSession<ExperimentConfig | TeacherEvalConfig>(
+          file,
+          o,
+          o.model === 'teacher' ? loadTeacherEvalConfig : loadExperimentConfig,
+        );
+        const registry = registryFor(config.seed);
         checkConfigPlugins(registry, config, {
           purpose: o.model === 'teacher' ? 'eval-teacher' : 'train',
         });
@@ -197,6 +255,8 @@ export function buildProgram(log: (line: string) => void = console.log): Command
         await evalCommand(registry, config, { ...o, weights, outDir, log: say });
       },
     );
+
+  addExportCommand(program, withConfig, (file, o) => prepare(file, o, log), log);
 
   withConfig(
     program
@@ -232,19 +292,31 @@ export function buildProgram(log: (line: string) => void = console.log): Command
     .description('list registered plugins, or describe one: plugins <kind> <name>')
     .argument('[kind]')
     .argument('[name]')
-    .action((kind?: string, name?: string) =>
-      log(pluginsCommand(createFullRegistry(), kind, name)),
+    .option(
+      '--plugin <package>',
+      'also load a plugin package (name or path; repeatable)',
+      collect,
+      [],
+    )
+    .action(async (kind: string | undefined, name: string | undefined, o: { plugin: string[] }) =>
+      log(
+        pluginsCommand(
+          createFullRegistry(undefined, await loadPluginPackages(o.plugin, process.cwd())),
+          kind,
+          name,
+        ),
+      ),
     );
 
   withConfig(
     program
       .command('check')
       .description('validate a config against the registered plugins, without training'),
-  ).action((file: string, o: ConfigFlags) => {
-    const config = loadExperimentConfig(file, o.set, createFullRegistry());
+  ).action(async (file: string, o: ConfigFlags) => {
+    const { config, registryFor } = await openSession(file, o, loadExperimentConfig);
     const variants = expandAblation(config);
     for (const variant of variants)
-      checkConfigPlugins(createFullRegistry(variant.config.seed), variant.config);
+      checkConfigPlugins(registryFor(variant.config.seed), variant.config);
     log(`${file}: valid (${variants.length} variant${variants.length === 1 ? '' : 's'})`);
   });
 

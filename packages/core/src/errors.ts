@@ -23,7 +23,9 @@ export type ErrorCode =
   | 'E_NONFINITE'
   | 'E_MEMORY'
   | 'E_INTERNAL'
-  | 'E_VARIANT_FAILED';
+  | 'E_VARIANT_FAILED'
+  | 'E_PLUGIN_LOAD'
+  | 'E_EXPORT';
 
 export class SpikedistillError extends Error {
   readonly code: ErrorCode;

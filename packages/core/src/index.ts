@@ -25,6 +25,7 @@ export {
 export { type OptionVisitor, walkOptions } from './config/walk-options.js';
 export { checkConfigFiles, missingConfigFiles, resolveConfigPaths } from './config/paths.js';
 export type { EvalProbe } from './contracts/probe.js';
+export type { Quantizer } from './contracts/quantizer.js';
 export type { NamedVariable, Optimizer, OptimizerState } from './optim/optimizer.js';
 export { SlotOptimizer } from './optim/optimizer.js';
 export type { Schedule, ScheduleFactory } from './optim/schedule.js';
@@ -61,7 +62,17 @@ export {
 } from './registry/registry.js';
 export { Rng } from './rng.js';
 export { tf } from './tf.js';
-export { EventsToken, kindToken, RegistryToken, RngToken } from './tokens.js';
+export { eventLogger, type Logger } from './logger.js';
+export {
+  BackendToken,
+  EventsToken,
+  kindToken,
+  LoggerToken,
+  PathToken,
+  pluginToken,
+  RegistryToken,
+  RngToken,
+} from './tokens.js';
 export { closestMatch } from './util/closest.js';
 export {
   type FusedLifAttrs,
@@ -89,18 +100,30 @@ export {
 } from './contracts/backbone.js';
 export type { Batch, EvalItem, EvalSet, TrainingData } from './contracts/dataset.js';
 export type { Loss, Metric } from './contracts/loss.js';
+export { checkSameShape } from './losses/check-shape.js';
+export { charbonnierLoss } from './losses/charbonnier.js';
+export { l1Loss } from './losses/l1.js';
+export { mseLoss } from './losses/mse.js';
 export { Module, type WeightTransform } from './nn/module.js';
-export { BatchNorm, type BatchNormOptions } from './nn/batch-norm.js';
-export { type Conv2dOptions, Conv2d } from './nn/conv2d.js';
-export { conv2dFast, convTranspose2x2Fast, needsOwnFilterGrad } from './nn/conv-filter-grad.js';
-export { kaimingNormal, torchUniform } from './nn/init.js';
 export type {
+  LossInputs,
+  ModelRun,
   Strategy,
   StepLoss,
   StrategyContext,
   StrategyModels,
+  StrategyNeeds,
   TaskLoss,
+  TeacherRun,
 } from './contracts/strategy.js';
+export {
+  defineStrategy,
+  type SetupArgs,
+  type StrategyDefinition,
+  type StrategyParts,
+} from './strategy/define-strategy.js';
+export { type FrozenModel, type FrozenRequest, tfjsFrozenModel } from './strategy/frozen.js';
+export { type TermWeight, termWeight, weightSchedule } from './strategy/weight.js';
 export { writeFileAtomic } from './io/atomic-write.js';
 export {
   type DecodedSafetensors,
@@ -128,7 +151,15 @@ export {
   type SetScores,
 } from './train/evaluate.js';
 export {
+  type ClassificationScores,
+  countCorrectByClass,
+  evaluateClassifier,
+} from './train/evaluate-classifier.js';
+export { checkTaskFit } from './train/check-task.js';
+export {
+  type BuiltModel,
   buildExperiment,
+  buildModel,
   disposeExperiment,
   loadBackboneWeights,
   type RunOptions,
@@ -136,7 +167,8 @@ export {
   trainerOptions,
 } from './train/experiment.js';
 export { type Padded, padToMultiple } from './train/pad.js';
-export { combineLosses, composeTaskLoss } from './train/task-loss.js';
+export { stepLoss } from './train/step-loss.js';
+export { composeTaskLoss } from './train/task-loss.js';
 export {
   type TrainerOptions,
   type TrainerParts,

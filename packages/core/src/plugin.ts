@@ -1,13 +1,17 @@
+import type { DependencyContainer } from 'tsyringe';
 import type { z } from 'zod';
 import type { Backend } from './backend/backend.js';
+import type { SelectedBackend } from './backend/select.js';
 import type { Backbone } from './contracts/backbone.js';
 import type { TrainingData } from './contracts/dataset.js';
 import type { Loss, Metric } from './contracts/loss.js';
 import type { EvalProbe } from './contracts/probe.js';
+import type { Quantizer } from './contracts/quantizer.js';
 import type { Strategy } from './contracts/strategy.js';
 import type { Optimizer } from './optim/optimizer.js';
 import type { ScheduleFactory } from './optim/schedule.js';
 import type { Events } from './events.js';
+import type { Logger } from './logger.js';
 import type { Registry } from './registry/registry.js';
 import type { Rng } from './rng.js';
 
@@ -51,11 +55,17 @@ export interface KindMap {
   optimizer: Optimizer;
   schedule: ScheduleFactory;
   probe: EvalProbe;
+  quantizer: Quantizer;
 }
 
 export type InstanceOf<K extends Kind> = K extends keyof KindMap ? KindMap[K] : unknown;
 
-/** Handed to every `create()`: where in the config the plugin sits, and the shared services. */
+/**
+ * Handed to every `create()`: where in the config the plugin sits, and the
+ * services, resolved from the child container the create runs in (tokens in
+ * tokens.ts). A plugin may resolve any other registered service from
+ * `container`, e.g. one an application added with `registry.container.register`.
+ */
 export interface Context {
   readonly registry: Registry;
   /** Dotted config path of this plugin, e.g. `student.options.neuron`; used in error messages. */
@@ -63,6 +73,11 @@ export interface Context {
   /** A random stream of its own, derived from the registry's seed and `path`. */
   readonly rng: Rng;
   readonly events: Events;
+  readonly logger: Logger;
+  /** The backend `selectBackend` activated for this registry, if it has run. */
+  readonly backend: SelectedBackend | undefined;
+  /** The child container of this create (`RngToken`, `PathToken` are the plugin's own). */
+  readonly container: DependencyContainer;
 }
 
 /**

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core's Node entry registers neither gradients nor chained ops, and its
-// per-file ESM sources cannot be loaded by Node (extensionless imports). The
-// union package's Node bundle registers both into this same engine (one
-// tfjs-core copy, checked by `ENGINE` identity in tf.test.ts).
-import '@tensorflow/tfjs';
+// The reference backend, registered as tfjs's own packages do on import, so
+// tensors work before any backend is selected. The others load on activation.
+import '@tensorflow/tfjs-backend-cpu';
+// Gradients and chained ops (see tfjs-registrations.ts), into this same
+// engine: checked by tf.test.ts.
+import '#tfjs-registrations';
 
 export { tf };
 export type { Tensor, Variable } from '@tensorflow/tfjs-core';

@@ -143,6 +143,24 @@ describe('countOps', () => {
     expect(tf.getKernel('Conv2D', 'cpu')).toBe(before);
     expect(tf.getKernel('Reshape', 'cpu')).toBe(reshape);
   });
+
+  it('counts only inside the call: kernels before and after are the originals', async () => {
+    const x = tf.ones([1, 4, 4, 1]) as tf.Tensor4D;
+    const w = tf.ones([3, 3, 1, 1]) as tf.Tensor4D;
+    const before = tf.getKernel('Conv2D', 'cpu');
+    const ops = countOps(() => {
+      expect(tf.getKernel('Conv2D', 'cpu')).not.toBe(before);
+      tf.dispose(tf.conv2d(x, w, 1, 'same'));
+    });
+    expect(ops).toHaveLength(1);
+    tf.dispose(tf.conv2d(x, w, 1, 'same'));
+    expect(ops).toHaveLength(1);
+    expect(tf.getKernel('Conv2D', 'cpu')).toBe(before);
+    // An async function would let other work run while the kernels are wrapped.
+    expect(() => countOps((async () => {}) as () => void)).toThrow(/synchronous function/);
+    expect(tf.getKernel('Conv2D', 'cpu')).toBe(before);
+    tf.dispose([x, w]);
+  });
 });
 
 describe('energy estimators', () => {

@@ -1,4 +1,5 @@
 import { tf } from '@spikedistill/core';
+import { withWrappedKernels } from './wrap-kernels.js';
 
 /** One convolution / matmul call seen during a forward pass. */
 export interface LayerOps {
@@ -44,7 +45,8 @@ export class SpikeTracker {
 
 type Info = { dataId: object; shape: number[]; dtype: string };
 type KernelConfig = NonNullable<ReturnType<typeof tf.getKernel>>;
-type KernelArgs = Parameters<KernelConfig['kernelFunc']>[0];
+type KernelFunc = KernelConfig['kernelFunc'];
+type KernelArgs = Parameters<KernelFunc>[0];
 
 /** MACs, the input tensor and the weights of each instrumented kernel, from its inputs and output shape. */
 const counted: Record<
@@ -146,14 +148,14 @@ export interface CountOptions {
  * wrapped, recording for each call its dense MACs and how sparse its input
  * was. This needs no cooperation from the model: any backbone, any neuron.
  * Reading the inputs synchronises the backend, so use it for measurement,
- * not training.
+ * not training. The wrapping lasts exactly as long as the synchronous `fn`
+ * (see withWrappedKernels): nothing else in the process is counted or slowed.
  */
 export function countOps(fn: () => void, options: CountOptions = {}): LayerOps[] {
-  const backendName = tf.getBackend();
   const backend = tf.backend() as unknown as { readSync(dataId: object): ArrayLike<number> };
   const { spikes } = options;
-  const originals: KernelConfig[] = [];
   const calls: LayerOps[] = [];
+  const wrappers: Record<string, (original: KernelFunc) => KernelFunc> = {};
   const wrap = (
     name: string,
     after: (
@@ -162,18 +164,11 @@ export function countOps(fn: () => void, options: CountOptions = {}): LayerOps[]
       attrs: NonNullable<KernelArgs['attrs']>,
     ) => void,
   ) => {
-    const original = tf.getKernel(name, backendName);
-    if (!original) return;
-    originals.push(original);
-    tf.unregisterKernel(name, backendName);
-    tf.registerKernel({
-      ...original,
-      kernelFunc: (args) => {
-        const result = original.kernelFunc(args);
-        after(args.inputs, (Array.isArray(result) ? result : [result]) as Info[], args.attrs ?? {});
-        return result;
-      },
-    });
+    wrappers[name] = (original) => (args) => {
+      const result = original(args);
+      after(args.inputs, (Array.isArray(result) ? result : [result]) as Info[], args.attrs ?? {});
+      return result;
+    };
   };
   for (const [name, measure] of Object.entries(counted)) {
     wrap(name, (rawInputs, [out]) => {
@@ -211,13 +206,6 @@ export function countOps(fn: () => void, options: CountOptions = {}): LayerOps[]
       });
     }
   }
-  try {
-    fn();
-  } finally {
-    for (const original of originals) {
-      tf.unregisterKernel(original.kernelName, backendName);
-      tf.registerKernel(original);
-    }
-  }
+  withWrappedKernels(tf.getBackend(), wrappers, fn);
   return calls;
 }

@@ -1,12 +1,11 @@
-import type { Registry } from '@spikedistill/core';
+import type { PluginPackage, Registry } from '@spikedistill/core';
 import { conv1x1Adapter, conv3x3Adapter } from './adapters/conv1x1.js';
 import { identityAdapter } from './adapters/identity.js';
-import { attentionMatcher } from './matchers/attention.js';
-import { cosineMatcher } from './matchers/cosine.js';
-import { l1Matcher } from './matchers/l1.js';
-import { mseMatcher } from './matchers/mse.js';
+import { attentionLoss } from './losses/attention.js';
+import { cosineLoss } from './losses/cosine.js';
 import { ternaryQuantizer } from './quantizers/ternary.js';
 import { lastReducer, meanReducer, sumReducer } from './reducers/reducers.js';
+import { composeStrategy } from './strategies/compose.js';
 import { hintStrategy } from './strategies/hint.js';
 import { noneStrategy } from './strategies/none.js';
 import { outputKdStrategy } from './strategies/output-kd.js';
@@ -14,18 +13,17 @@ import { tnaStrategy } from './strategies/tna.js';
 
 export { ConvAdapter } from './adapters/conv-adapter.js';
 export { AdapterSet, type HintOptions, HintLayers, hintOptions } from './strategies/hint-layers.js';
-export type { Adapter, AdapterFactory, HintMatcher, Quantizer, TemporalReducer } from './types.js';
+export type { Adapter, AdapterFactory, TemporalReducer } from './types.js';
 export {
-  attentionMatcher,
+  attentionLoss,
+  composeStrategy,
   conv1x1Adapter,
   conv3x3Adapter,
-  cosineMatcher,
+  cosineLoss,
   hintStrategy,
   identityAdapter,
-  l1Matcher,
   lastReducer,
   meanReducer,
-  mseMatcher,
   noneStrategy,
   outputKdStrategy,
   sumReducer,
@@ -36,10 +34,8 @@ export {
 export const packageName = '@spikedistill/hints';
 
 export const plugins = [
-  mseMatcher,
-  l1Matcher,
-  cosineMatcher,
-  attentionMatcher,
+  cosineLoss,
+  attentionLoss,
   conv1x1Adapter,
   conv3x3Adapter,
   identityAdapter,
@@ -51,9 +47,10 @@ export const plugins = [
   hintStrategy,
   outputKdStrategy,
   tnaStrategy,
+  composeStrategy,
 ];
 
-/** Registers every matcher, adapter, reducer, quantizer and strategy of this package. */
+/** Registers the feature losses, adapters, reducers, the quantizer and the strategies of this package. */
 export function register(registry: Registry): void {
   registry.use({
     name: packageName,
@@ -62,3 +59,6 @@ export function register(registry: Registry): void {
     },
   });
 }
+
+/** For `createRegistry({ packages: [corePackage, hintsPackage] })`. */
+export const hintsPackage: PluginPackage = { name: packageName, register };

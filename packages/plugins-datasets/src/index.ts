@@ -121,3 +121,5 @@ export { resolveCifar10 } from './cifar/cifar10.js';
 export { syntheticClassImages } from './cifar/cifar10-synthetic.js';
 
 export { DatasetError, ImageReadError } from './errors.js';
+/** A data seed: the option if given, else derived from the experiment seed and `label`. */
+export { seedFrom } from './datasets/refs.js';

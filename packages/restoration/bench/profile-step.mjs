@@ -1,19 +1,20 @@
 // Op-by-op profile of one training step of a restoration backbone on wasm
-// (default: the spiking U-Net, T = 4, batch 8 of 64² patches, L1, Adam):
-// every wasm kernel is wrapped with a timer, so each op's time per step is
-// measured where it runs, as process CPU time (steadier than wall time on a
-// shared machine; at 1 thread it is the op's own compute). Only outermost kernel calls are timed (kernels that
-// run other kernels count once, under their own name); what no kernel covers
-// (tape bookkeeping, op dispatch, JS between ops) is the "outside kernels" row.
+// (default: the spiking U-Net, widths [16, 32, 64], T = 4, batch 8 of 64²
+// patches, L1, Adam): every wasm kernel timed where it runs
+// (startKernelProfile of @spikedistill/backend-wasm-train), as process CPU
+// time (steadier than wall time on a shared machine; at 1 thread it is the
+// op's own compute). Only outermost kernel calls are timed; what no kernel
+// covers (tape bookkeeping, op dispatch, JS between ops) is the "outside
+// kernels" row.
 //
-//   pnpm --filter @spikedistill/backend-wasm-train... build
+//   pnpm --filter @spikedistill/restoration... build
 //   node packages/restoration/bench/profile-step.mjs [--native off|auto] [--threads 1]
 //     [--net spiking-unet] [--options '{"widths":[16,32,64]}'] [--reps 5] [--top 20] [--json out.json]
 //
 // Runs from the built dist of the workspace packages.
 import { writeFileSync } from 'node:fs';
-import * as wasmTrain from '@spikedistill/backend-wasm-train';
-import { activateWasm, createRegistry, Rng, tf } from '@spikedistill/core';
+import { startKernelProfile, wasmTrainPackage } from '@spikedistill/backend-wasm-train';
+import { corePackage, createRegistry, Rng, selectBackend, tf } from '@spikedistill/core';
 import { register as registerNeurons } from '@spikedistill/neurons';
 import { register as registerRestoration } from '@spikedistill/restoration';
 
@@ -31,55 +32,19 @@ const args = {
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) args[argv[i].replace(/^--/, '')] = argv[i + 1];
 
-await wasmTrain.configureThreads(Number(args.threads));
-await activateWasm();
-wasmTrain.registerTrainingKernels();
-wasmTrain.registerFusedKernels();
-// (optional, so the script also profiles builds from before native conv)
-const conv = wasmTrain.configureNativeConv?.(args.native) ?? { active: false };
-
-// Kernel timers: re-register every wasm kernel with a wrapper (as
-// startKernelProfile of backend-wasm-train does; inline so that the script
-// runs on builds without it).
-const totals = new Map(); // name → { ms (CPU), wallMs, calls }
-const cpuNow = () => {
-  const c = process.cpuUsage();
-  return (c.user + c.system) / 1000;
-};
-let depth = 0;
-for (const config of tf.getKernelsForBackend('wasm')) {
-  const inner = config.kernelFunc;
-  tf.unregisterKernel(config.kernelName, 'wasm');
-  tf.registerKernel({
-    ...config,
-    kernelFunc: (a) => {
-      if (depth > 0) return inner(a);
-      depth++;
-      const c0 = cpuNow();
-      const t0 = performance.now();
-      try {
-        return inner(a);
-      } finally {
-        const wallMs = performance.now() - t0;
-        const ms = cpuNow() - c0;
-        depth--;
-        const entry = totals.get(config.kernelName) ?? { ms: 0, wallMs: 0, calls: 0 };
-        entry.ms += ms;
-        entry.wallMs += wallMs;
-        entry.calls++;
-        totals.set(config.kernelName, entry);
-      }
-    },
-  });
-}
-
 const registry = createRegistry({
   packages: [
+    corePackage,
+    wasmTrainPackage,
     { name: 'neurons', register: registerNeurons },
     { name: 'restoration', register: registerRestoration },
   ],
   seed: 1,
 });
+const { backend } = await selectBackend(registry, 'wasm', {
+  wasm: { threads: Number(args.threads), nativeConv: args.native },
+});
+const probe = await backend.probe();
 const model = registry.create('backbone', args.net, JSON.parse(args.options));
 const n = Number(args.batch);
 const size = Number(args.size);
@@ -103,7 +68,7 @@ const step = () => {
 };
 
 for (let i = 0; i < 2; i++) step();
-totals.clear();
+const profiler = startKernelProfile('wasm');
 const reps = Number(args.reps);
 const stepMs = [];
 const cpuMs = [];
@@ -115,21 +80,20 @@ for (let i = 0; i < reps; i++) {
   const c = process.cpuUsage(c0);
   cpuMs.push((c.user + c.system) / 1000);
 }
+const timings = profiler.stop();
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 const total = cpuMs.reduce((a, b) => a + b, 0) / reps;
-const rows = [...totals.entries()]
-  .map(([name, { ms, wallMs, calls }]) => ({
-    name,
-    ms: ms / reps,
-    wallMs: wallMs / reps,
-    calls: calls / reps,
-  }))
-  .sort((a, b) => b.ms - a.ms);
-const inKernels = rows.reduce((a, r) => a + r.ms, 0);
-rows.push({ name: '(outside kernels)', ms: total - inKernels, calls: 0 });
-rows.sort((a, b) => b.ms - a.ms);
+const rows = timings.map((t) => ({
+  op: t.kernel,
+  cpuMs: t.cpuMs / reps,
+  wallMs: t.wallMs / reps,
+  calls: t.calls / reps,
+}));
+const inKernels = rows.reduce((a, r) => a + r.cpuMs, 0);
+rows.push({ op: '(outside kernels: tape, dispatch, JS)', cpuMs: total - inKernels });
+rows.sort((a, b) => b.cpuMs - a.cpuMs);
 
-const label = `${args.net} ${args.options}, batch ${n}×${size}², ${args.threads} thread(s), conv: ${conv.active ? conv.engine : 'wasm'}`;
+const label = `${args.net} ${args.options}, batch ${n}×${size}², ${args.threads} thread(s); ${probe.available ? probe.detail : ''}`;
 console.log(label);
 console.log(
   `step: ${total.toFixed(0)} ms CPU (mean), median ${median(cpuMs).toFixed(0)} ms CPU, ${median(stepMs).toFixed(0)} ms wall (${reps} steps)`,
@@ -140,7 +104,7 @@ console.log('|---|---:|---:|---:|---:|');
 for (const r of rows.slice(0, Number(args.top))) {
   const wall = r.wallMs === undefined ? '' : r.wallMs.toFixed(1);
   console.log(
-    `| ${r.name} | ${r.ms.toFixed(1)} | ${((100 * r.ms) / total).toFixed(1)} | ${r.calls || ''} | ${wall} |`,
+    `| ${r.op} | ${r.cpuMs.toFixed(1)} | ${((100 * r.cpuMs) / total).toFixed(1)} | ${r.calls ?? ''} | ${wall} |`,
   );
 }
 if (args.json) {

@@ -2,14 +2,15 @@
 // Adam, L1) on wasm, with and without @spikedistill/backend-wasm-train's kernels.
 // Build first:  (cd packages/restoration && npx tsc -p tsconfig.build.json)
 //   node packages/restoration/bench/train-step.mjs [plain|kernels]
-import { registerTrainingKernels } from '@spikedistill/backend-wasm-train';
-import { activateWasm, createRegistry, tf } from '@spikedistill/core';
+import { wasmTrainPackage } from '@spikedistill/backend-wasm-train';
+import { corePackage, createRegistry, selectBackend, tf } from '@spikedistill/core';
 import { neuronsPackage } from '@spikedistill/neurons';
 import { restorationPackage } from '../dist/index.js';
 
 const mode = process.argv[2] ?? 'plain';
-await activateWasm();
-if (mode === 'kernels') registerTrainingKernels();
+// core's wasm plugin, or backend-wasm-train's, which installs its kernels on activation.
+const backends = mode === 'kernels' ? [corePackage, wasmTrainPackage] : [corePackage];
+await selectBackend(createRegistry({ packages: backends }), 'wasm');
 const registry = createRegistry({ packages: [neuronsPackage, restorationPackage], seed: 1 });
 const names = ['dncnn', 'unet', 'spiking-dncnn', 'spiking-unet'].concat(
   mode === 'kernels' ? ['restormer-lite'] : [],

@@ -1,12 +1,11 @@
 import type { PluginPackage, Registry } from '@spikedistill/core';
 import { dncnn, restormerLite, spikingDncnn, spikingUnet, unet } from './backbones/index.js';
-import { charbonnierLoss, fftLoss, l1Loss, mseLoss } from './losses/index.js';
+import { fftLoss } from './losses/index.js';
 import { psnrMetric, ssimMetric } from './metrics/index.js';
 
 export * from './backbones/index.js';
 export * from './io/index.js';
 export * from './losses/index.js';
-export * from './nn/index.js';
 export * from './pretrained/index.js';
 export * from './metrics/index.js';
 
@@ -17,7 +16,7 @@ export function register(registry: Registry): void {
   registry.use({
     name: packageName,
     register: (r) => {
-      for (const plugin of [l1Loss, mseLoss, charbonnierLoss, fftLoss]) r.register(plugin);
+      r.register(fftLoss);
       for (const plugin of [dncnn, unet, restormerLite, spikingDncnn, spikingUnet]) {
         r.register(plugin);
       }

@@ -1,16 +1,20 @@
-import { activateWasm, type Backbone, createRegistry, Rng, tf } from '@spikedistill/core';
+import {
+  activateWasm,
+  type Backbone,
+  composeTaskLoss,
+  corePackage,
+  createRegistry,
+  Rng,
+  tf,
+} from '@spikedistill/core';
 import { register as registerNeurons } from '@spikedistill/neurons';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from './index.js';
-import { createLosses } from './losses/compose.js';
 import { psnr8 } from './metrics/psnr.js';
 import { noisyBatch } from './testing/procedural.js';
 
 const registry = createRegistry({
-  packages: [
-    { name: 'neurons', register: registerNeurons },
-    { name: 'r', register },
-  ],
+  packages: [corePackage, { name: 'neurons', register: registerNeurons }, { name: 'r', register }],
   seed: 11,
 });
 
@@ -44,13 +48,17 @@ function evaluate(model: Backbone, clean: tf.Tensor4D, noisy: tf.Tensor4D) {
 /** Adam on L1 (+ a little FFT loss, as the H-KD recipe) for `steps` steps of fresh σ=25 patches. */
 function train(model: Backbone, steps: number, lr: number, patch: number, batch: number) {
   const data = new Rng(1);
-  const loss = createLosses(registry, ['l1', { name: 'fft', options: { weight: 0.01 } }]);
+  const loss = composeTaskLoss(
+    ['l1', { name: 'fft', options: { weight: 0.01 } }].map((ref) =>
+      registry.createFrom('loss', ref),
+    ),
+  );
   const optimizer = tf.train.adam(lr);
   const vars = model.trainableVariables();
   for (let step = 0; step < steps; step++) {
     const { clean, noisy } = noisyBatch(data, batch, patch, 25);
     const value = optimizer.minimize(
-      () => loss.total(model.forward(noisy, { training: true }).output, clean),
+      () => loss(model.forward(noisy, { training: true }).output, clean).total,
       true,
       vars,
     );

@@ -6,7 +6,7 @@ import {
 } from '@spikedistill/core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WasmBackend } from '../kernels/wasm-backend.js';
-import { runOnCpu, runOnWasm } from './backend-buffers.js';
+import { runOnWasm } from './backend-buffers.js';
 import { batchNormForward, checkBatchNormAttrs } from './batch-norm-math.js';
 import { batchNormForwardWasm, batchNormWasmFor } from './batch-norm-wasm.js';
 
@@ -36,11 +36,12 @@ export function checkChannels(kernel: string, x: TensorInfo, ...perChannel: Tens
 }
 
 /**
- * Forward kernel: inputs x [..., C], weight [C], bias [C]; outputs y (like x),
- * mean, variance, invStd ([C] each). One pass for the sums, one for the
- * centred squares, one to normalise.
+ * Forward kernel with the JavaScript loops of batch-norm-math.ts, on the
+ * buffers `run` gives: inputs x [..., C], weight [C], bias [C]; outputs y
+ * (like x), mean, variance, invStd ([C] each). One pass for the sums, one
+ * for the centred squares, one to normalise.
  */
-function forwardOn(run: Runner): KernelFunc {
+export function fusedBatchNormForwardKernel(run: Runner): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { x, weight, bias } = inputs as Record<'x' | 'weight' | 'bias', TensorInfo>;
     const channels = checkChannels(FusedBatchNormKernelName, x, weight, bias);
@@ -61,7 +62,7 @@ function forwardOn(run: Runner): KernelFunc {
   };
 }
 
-const forwardJsOnWasm = forwardOn(runOnWasm);
+const forwardJsOnWasm = fusedBatchNormForwardKernel(runOnWasm);
 
 /** On wasm: the WebAssembly loops on the heap, or the JavaScript ones if they cannot load. */
 const forwardWasm: KernelFunc = (args) => {
@@ -80,10 +81,4 @@ export const fusedBatchNormWasmConfig: KernelConfig = {
   kernelName: FusedBatchNormKernelName,
   backendName: 'wasm',
   kernelFunc: forwardWasm,
-};
-
-export const fusedBatchNormCpuConfig: KernelConfig = {
-  kernelName: FusedBatchNormKernelName,
-  backendName: 'cpu',
-  kernelFunc: forwardOn(runOnCpu),
 };

@@ -5,7 +5,7 @@ import {
 } from '@spikedistill/core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WasmBackend } from '../kernels/wasm-backend.js';
-import { runOnCpu, runOnWasm } from './backend-buffers.js';
+import { runOnWasm } from './backend-buffers.js';
 import { batchNormBackward, checkBatchNormAttrs } from './batch-norm-math.js';
 import { batchNormBackwardWasm, batchNormWasmFor } from './batch-norm-wasm.js';
 import { checkChannels, requireFloat32 } from './SpikedistillFusedBatchNorm.js';
@@ -39,7 +39,8 @@ function checked(inputs: object, attrs: object | undefined) {
   return { t, channels, a };
 }
 
-function backwardOn(run: Runner): KernelFunc {
+/** The gradient kernel with the JavaScript loops of batch-norm-math.ts, on the buffers `run` gives. */
+export function fusedBatchNormBackwardKernel(run: Runner): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { t, channels, a } = checked(inputs, attrs);
     return run(
@@ -66,7 +67,7 @@ function backwardOn(run: Runner): KernelFunc {
   };
 }
 
-const backwardJsOnWasm = backwardOn(runOnWasm);
+const backwardJsOnWasm = fusedBatchNormBackwardKernel(runOnWasm);
 
 /** On wasm: the WebAssembly loops on the heap, or the JavaScript ones if they cannot load. */
 const backwardWasm: KernelFunc = (args) => {
@@ -81,10 +82,4 @@ export const fusedBatchNormGradWasmConfig: KernelConfig = {
   kernelName: FusedBatchNormGradKernelName,
   backendName: 'wasm',
   kernelFunc: backwardWasm,
-};
-
-export const fusedBatchNormGradCpuConfig: KernelConfig = {
-  kernelName: FusedBatchNormGradKernelName,
-  backendName: 'cpu',
-  kernelFunc: backwardOn(runOnCpu),
 };

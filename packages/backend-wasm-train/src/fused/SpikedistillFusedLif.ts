@@ -1,13 +1,17 @@
 import { type FusedLifAttrs, FusedLifKernelName, tf } from '@spikedistill/core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { checkTimeMajor, runOnCpu, runOnWasm, runOnWasmHeap } from './backend-buffers.js';
+import { checkTimeMajor, runOnWasm, runOnWasmHeap } from './backend-buffers.js';
 import { lifForwardWasm, lifWasmFor } from './lif-wasm.js';
 import { checkAttrs, lifForward } from './lif-math.js';
 
 type Runner = typeof runOnWasm;
 
-/** Forward kernel: inputs x [T, ...S], v0 [...S]; outputs spikes [T, ...S], v [...S], h [T, ...S]. */
-function forwardOn(run: Runner): KernelFunc {
+/**
+ * Forward kernel with the JavaScript loops of lif-math.ts, on the buffers
+ * `run` gives: inputs x [T, ...S], v0 [...S]; outputs spikes [T, ...S],
+ * v [...S], h [T, ...S].
+ */
+export function fusedLifForwardKernel(run: Runner): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { x, v0 } = inputs as { x: TensorInfo; v0: TensorInfo };
     checkTimeMajor(FusedLifKernelName, x, v0);
@@ -26,7 +30,7 @@ function forwardOn(run: Runner): KernelFunc {
   };
 }
 
-const forwardJsOnWasm = forwardOn(runOnWasm);
+const forwardJsOnWasm = fusedLifForwardKernel(runOnWasm);
 
 /** On wasm: the WebAssembly loops on the heap, or the JavaScript ones if they cannot load. */
 const forwardWasm: KernelFunc = (args) => {
@@ -54,10 +58,4 @@ export const fusedLifWasmConfig: KernelConfig = {
   kernelName: FusedLifKernelName,
   backendName: 'wasm',
   kernelFunc: forwardWasm,
-};
-
-export const fusedLifCpuConfig: KernelConfig = {
-  kernelName: FusedLifKernelName,
-  backendName: 'cpu',
-  kernelFunc: forwardOn(runOnCpu),
 };

@@ -1,17 +1,17 @@
 import { type FusedLifAttrs, FusedLifGradKernelName, tf } from '@spikedistill/core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { checkTimeMajor, runOnCpu, runOnWasm, runOnWasmHeap } from './backend-buffers.js';
+import { checkTimeMajor, runOnWasm, runOnWasmHeap } from './backend-buffers.js';
 import { lifBackwardWasm, lifWasmFor } from './lif-wasm.js';
 import { checkAttrs, lifBackward } from './lif-math.js';
 
 type Runner = typeof runOnWasm;
 
 /**
- * Gradient kernel: inputs dSpikes [T, ...S], dV [...S], dH [T, ...S] (the
- * upstream gradients of the three outputs) and the saved h [T, ...S];
- * outputs dx [T, ...S] and dv0 [...S].
+ * Gradient kernel with the JavaScript loops of lif-math.ts: inputs dSpikes
+ * [T, ...S], dV [...S], dH [T, ...S] (the upstream gradients of the three
+ * outputs) and the saved h [T, ...S]; outputs dx [T, ...S] and dv0 [...S].
  */
-function backwardOn(run: Runner): KernelFunc {
+export function fusedLifBackwardKernel(run: Runner): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { dSpikes, dV, dH, h } = inputs as Record<'dSpikes' | 'dV' | 'dH' | 'h', TensorInfo>;
     checkTimeMajor(FusedLifGradKernelName, h, dV);
@@ -33,7 +33,7 @@ function backwardOn(run: Runner): KernelFunc {
   };
 }
 
-const backwardJsOnWasm = backwardOn(runOnWasm);
+const backwardJsOnWasm = fusedLifBackwardKernel(runOnWasm);
 
 /** On wasm: the WebAssembly loops on the heap, or the JavaScript ones if they cannot load. */
 const backwardWasm: KernelFunc = (args) => {
@@ -65,10 +65,4 @@ export const fusedLifGradWasmConfig: KernelConfig = {
   kernelName: FusedLifGradKernelName,
   backendName: 'wasm',
   kernelFunc: backwardWasm,
-};
-
-export const fusedLifGradCpuConfig: KernelConfig = {
-  kernelName: FusedLifGradKernelName,
-  backendName: 'cpu',
-  kernelFunc: backwardOn(runOnCpu),
 };

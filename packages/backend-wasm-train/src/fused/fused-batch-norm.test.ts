@@ -1,6 +1,6 @@
+import { BatchNorm } from '@spikedistill/nn';
 import {
   activateWasm,
-  BatchNorm,
   type FusedBatchNormAttrs,
   fusedBatchNorm,
   hasFusedBatchNorm,
@@ -13,14 +13,16 @@ import {
   expectGradMatchesFiniteDifferences,
   randn,
   relativeError,
-} from '../kernels/compare-backends.js';
+} from '../kernels/compare-backends.test-helpers.js';
 import type { WasmBackend } from '../kernels/wasm-backend.js';
 import { batchNormWasmFor } from './batch-norm-wasm.js';
-import { registerFusedKernels } from './register-fused.js';
+import { installKernels } from '../register-all.js';
+import { installCpuFusedBatchNorm } from '../testing/cpu-fused-batch-norm.js';
 
 beforeAll(async () => {
   await activateWasm();
-  registerFusedKernels();
+  installKernels();
+  installCpuFusedBatchNorm();
 });
 
 /** What core's BatchNorm computes without the kernel: tf.moments, then the affine. */

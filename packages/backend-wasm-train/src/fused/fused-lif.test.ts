@@ -11,7 +11,8 @@ import { expectNoLeaks } from '@spikedistill/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lifBackward } from './lif-math.js';
 import { lifWasmFor } from './lif-wasm.js';
-import { registerFusedKernels } from './register-fused.js';
+import { installKernels } from '../register-all.js';
+import { installCpuFusedLif } from '../testing/cpu-fused-lif.js';
 import { fusedSurrogateNames } from './surrogates.js';
 
 const backends = ['cpu', 'wasm'] as const;
@@ -28,7 +29,8 @@ const defaults: FusedLifAttrs = {
 
 beforeAll(async () => {
   await activateWasm();
-  registerFusedKernels();
+  installKernels();
+  installCpuFusedLif();
 });
 
 // ---------------------------------------------------------------------------

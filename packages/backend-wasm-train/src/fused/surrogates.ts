@@ -1,4 +1,5 @@
 import { BadOptionsError, type FusedSurrogateName } from '@spikedistill/core';
+import surrogateIds from './wasm/surrogate-ids.json' with { type: 'json' };
 
 /**
  * Derivatives of the spike function's surrogates, as functions of
@@ -16,13 +17,12 @@ import { BadOptionsError, type FusedSurrogateName } from '@spikedistill/core';
  */
 export type SurrogateGrad = (x: number) => number;
 
-export const fusedSurrogateNames: readonly FusedSurrogateName[] = [
-  'sigmoid',
-  'atan',
-  'triangle',
-  'fast-sigmoid',
-  'rect',
-];
+/**
+ * The surrogates the fused kernel knows, in id order: a surrogate's id (what
+ * the WebAssembly loops switch on) is its position here. The one table, read
+ * by build-wasm.mjs too when it assembles lif.wat.
+ */
+export const fusedSurrogateNames = surrogateIds as readonly FusedSurrogateName[];
 
 export function surrogateGrad(name: FusedSurrogateName, alpha: number): SurrogateGrad {
   if (!(alpha > 0) || !Number.isFinite(alpha)) {

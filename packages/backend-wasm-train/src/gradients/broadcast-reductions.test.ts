@@ -1,16 +1,15 @@
 import { tf } from '@spikedistill/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectSameOnCpuAndWasm, randn, useWasm } from '../kernels/compare-backends.js';
 import {
-  meanGradConfig,
-  registerReductionGradients,
-  sumGradConfig,
-} from './broadcast-reductions.js';
+  expectSameOnCpuAndWasm,
+  randn,
+  useWasm,
+} from '../kernels/compare-backends.test-helpers.js';
+import { meanGradConfig, sumGradConfig } from './broadcast-reductions.js';
 
 describe('Sum and Mean gradients by broadcasting', () => {
   beforeAll(async () => {
     await useWasm();
-    registerReductionGradients();
   });
 
   it('replace tfjs-core’s', () => {

@@ -9,6 +9,7 @@ import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
  * reduction of a [4, 8, 64, 64, 16] feature map (the spiking U-Net's mean
  * over time; 20 ms and much of the garbage collection of its step, measured
  * with --cpu-prof). Same values: dy·1 = dy, and dy/n once per reduced row.
+ * Installed with the kernels (register-all.ts), for every backend.
  */
 
 /** dy reshaped to x's rank (reduced axes of length 1), as tfjs's own gradients do. */
@@ -41,14 +42,3 @@ export const meanGradConfig: GradConfig = {
     },
   }),
 };
-
-const gradients = [sumGradConfig, meanGradConfig];
-
-/** Registers the gradients above in place of tfjs-core's (for every backend; same values). */
-export function registerReductionGradients(): void {
-  for (const gradient of gradients) {
-    if (tf.getGradient(gradient.kernelName)?.gradFunc !== gradient.gradFunc) {
-      tf.registerGradient(gradient);
-    }
-  }
-}

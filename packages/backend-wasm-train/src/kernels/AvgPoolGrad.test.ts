@@ -5,7 +5,7 @@ import {
   expectSameOnCpuAndWasm,
   randn,
   useWasm,
-} from './compare-backends.js';
+} from './compare-backends.test-helpers.js';
 
 const cases: {
   x: number[];

@@ -5,7 +5,7 @@ import {
   expectSameOnCpuAndWasm,
   randn,
   useWasm,
-} from './compare-backends.js';
+} from './compare-backends.test-helpers.js';
 
 const cases: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
   { a: [5, 7], b: [7, 3], ta: false, tb: false },

@@ -6,7 +6,7 @@ import {
   kernel,
   randn,
   useWasm,
-} from './compare-backends.js';
+} from './compare-backends.test-helpers.js';
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 const cases: { x: number[]; f: [number, number, number, number]; s: number; pad: Pad }[] = [

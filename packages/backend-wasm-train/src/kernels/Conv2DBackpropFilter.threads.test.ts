@@ -1,7 +1,7 @@
 import { tf } from '@spikedistill/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { configureThreads } from '../parallel/threads.js';
-import { expectSameOnCpuAndWasm, kernel, randn, useWasm } from './compare-backends.js';
+import { expectSameOnCpuAndWasm, kernel, randn, useWasm } from './compare-backends.test-helpers.js';
 import type { WasmBackend } from './wasm-backend.js';
 
 // Vitest runs each file in its own process: this one's wasm backend has a

@@ -1,6 +1,6 @@
 import { tf } from '@spikedistill/core';
 import { beforeAll, describe, it } from 'vitest';
-import { expectSameOnCpuAndWasm, randn, useWasm } from './compare-backends.js';
+import { expectSameOnCpuAndWasm, randn, useWasm } from './compare-backends.test-helpers.js';
 
 describe('DepthToSpace on wasm', () => {
   beforeAll(useWasm);

@@ -1,13 +1,13 @@
 import { tf } from '@spikedistill/core';
 import { beforeAll, describe, it } from 'vitest';
-import { depthwiseCases, onCpu, spreadTaps } from './depthwise-cases.js';
+import { depthwiseCases, onCpu, spreadTaps } from './depthwise-cases.test-helpers.js';
 import {
   expectGradMatchesFiniteDifferences,
   expectSameOnCpuAndWasm,
   kernel,
   randn,
   useWasm,
-} from './compare-backends.js';
+} from './compare-backends.test-helpers.js';
 
 describe('DepthwiseConv2dNativeBackpropInput on wasm', () => {
   beforeAll(useWasm);

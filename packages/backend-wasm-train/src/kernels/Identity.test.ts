@@ -1,6 +1,6 @@
 import { tf } from '@spikedistill/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectSameOnCpuAndWasm, randn, useWasm } from './compare-backends.js';
+import { expectSameOnCpuAndWasm, randn, useWasm } from './compare-backends.test-helpers.js';
 
 describe('Identity on wasm', () => {
   beforeAll(useWasm);

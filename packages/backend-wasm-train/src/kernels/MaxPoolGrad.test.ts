@@ -6,7 +6,7 @@ import {
   randn,
   runOn,
   useWasm,
-} from './compare-backends.js';
+} from './compare-backends.test-helpers.js';
 
 const cases: {
   x: number[];

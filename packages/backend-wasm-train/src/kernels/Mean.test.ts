@@ -1,7 +1,7 @@
 import { tf } from '@spikedistill/core';
 import { beforeAll, describe, it } from 'vitest';
-import { expectSameOnCpuAndWasm, randn, useWasm } from './compare-backends.js';
-import { reductionCases } from './reduction-cases.js';
+import { expectSameOnCpuAndWasm, randn, useWasm } from './compare-backends.test-helpers.js';
+import { reductionCases } from './reduction-cases.test-helpers.js';
 
 describe('Mean on wasm', () => {
   beforeAll(useWasm);

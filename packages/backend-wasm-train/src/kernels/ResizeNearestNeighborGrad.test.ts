@@ -6,7 +6,7 @@ import {
   kernel,
   randn,
   useWasm,
-} from './compare-backends.js';
+} from './compare-backends.test-helpers.js';
 
 const cases: {
   images: number[];

@@ -1,7 +1,7 @@
 import { tf } from '@spikedistill/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectSameOnCpuAndWasm, randn, runOn, useWasm } from './compare-backends.js';
-import { reductionCases } from './reduction-cases.js';
+import { expectSameOnCpuAndWasm, randn, runOn, useWasm } from './compare-backends.test-helpers.js';
+import { reductionCases } from './reduction-cases.test-helpers.js';
 
 describe('Sum on wasm', () => {
   beforeAll(useWasm);

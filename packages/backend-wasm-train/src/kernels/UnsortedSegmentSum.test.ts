@@ -6,7 +6,7 @@ import {
   randn,
   runOn,
   useWasm,
-} from './compare-backends.js';
+} from './compare-backends.test-helpers.js';
 
 describe('UnsortedSegmentSum on wasm', () => {
   beforeAll(useWasm);

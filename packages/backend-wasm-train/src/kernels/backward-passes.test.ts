@@ -5,7 +5,7 @@ import {
   expectSameOnCpuAndWasm,
   randn,
   useWasm,
-} from './compare-backends.js';
+} from './compare-backends.test-helpers.js';
 
 /**
  * The backward passes of the layers the project's conv nets use, end to end

@@ -96,7 +96,7 @@ export function originalKernel(name: string): KernelFunc | undefined {
   return originals.get(name);
 }
 
-/** Called by registerTrainingKernels before it replaces a kernel. */
+/** Called by installKernelConfigs (register-all.ts) before it replaces a kernel. */
 export function keepOriginalKernel(name: string, kernel: KernelFunc): void {
   if (!originals.has(name)) originals.set(name, kernel);
 }

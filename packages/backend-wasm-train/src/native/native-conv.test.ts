@@ -7,8 +7,10 @@ import {
   kernel,
   randn,
   useWasm,
-} from '../kernels/compare-backends.js';
+  useWasmWith,
+} from '../kernels/compare-backends.test-helpers.js';
 import { clearNativeConvSessions, configureNativeConv, nativeConvStatus } from './native-conv.js';
+import type { WasmBackend } from '../kernels/wasm-backend.js';
 import { loadRuntime } from './ort-session.js';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
@@ -87,7 +89,9 @@ const runtime = loadRuntime();
 
 describe.skipIf(!runtime.ok)('conv passes on ONNX Runtime (nativeConv on)', () => {
   beforeAll(async () => {
-    await useWasm();
+    // One thread: the heap is a plain ArrayBuffer, read and written in place
+    // (native-conv.threads.test.ts covers the shared heap's staging copies).
+    await useWasmWith({ threads: 1 });
   });
   beforeEach(() => {
     configureNativeConv('on');
@@ -132,6 +136,15 @@ describe.skipIf(!runtime.ok)('conv passes on ONNX Runtime (nativeConv on)', () =
       expect(nativeConvStatus().passes.forward.wasm).toBe(0);
     });
   }
+
+  it('runs on one wasm thread, on a plain (not shared) heap', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as WasmBackend;
+    expect(backend.wasm.tfjs.getThreadsCount?.() ?? 1).toBe(1);
+    expect(backend.wasm.wasmMemory?.buffer ?? backend.wasm.HEAPU8.buffer).not.toBeInstanceOf(
+      SharedArrayBuffer,
+    );
+  });
 
   it('finds the block of the blocked kernels (16 with AVX-512, 8 with AVX2)', () => {
     // A wrong block or filter order makes the detection fall back to the

@@ -1,8 +1,12 @@
 import { tf } from '@spikedistill/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectSameOnCpuAndWasm, kernel, randn, useWasm } from '../kernels/compare-backends.js';
+import {
+  expectSameOnCpuAndWasm,
+  kernel,
+  randn,
+  useWasmWith,
+} from '../kernels/compare-backends.test-helpers.js';
 import type { WasmBackend } from '../kernels/wasm-backend.js';
-import { configureThreads } from '../parallel/threads.js';
 import { configureNativeConv, nativeConvStatus } from './native-conv.js';
 import { loadRuntime } from './ort-session.js';
 
@@ -12,8 +16,7 @@ import { loadRuntime } from './ort-session.js';
 // ONNX Runtime runs on as many threads as wasm.
 describe.skipIf(!loadRuntime().ok)('conv passes on ONNX Runtime with two wasm threads', () => {
   beforeAll(async () => {
-    await configureThreads(2);
-    await useWasm();
+    await useWasmWith({ threads: 2 });
     configureNativeConv('on');
   });
 

@@ -1,6 +1,10 @@
 import { ConfigError, tf } from '@spikedistill/core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { expectSameOnCpuAndWasm, randn, useWasm } from '../kernels/compare-backends.js';
+import {
+  expectSameOnCpuAndWasm,
+  randn,
+  useWasm,
+} from '../kernels/compare-backends.test-helpers.js';
 
 // onnxruntime-node missing or broken: 'auto' falls back to the wasm kernels
 // and says why, 'on' is an error that says what to do.

@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { activateWasm, fusedLif, tf } from '@spikedistill/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerFusedKernels } from '../fused/register-fused.js';
+import { installKernels } from '../register-all.js';
 import { configureThreads, threadedBuildAvailable, wasmThreads } from './threads.js';
 
 // Vitest runs each test file in its own process, so this file's wasm backend
@@ -14,7 +14,7 @@ describe('configureThreads', () => {
     await expect(configureThreads(9)).rejects.toThrow(/integer from 1 to 8, got 9/);
     expect(await configureThreads(2)).toBe(threadedBuildAvailable() ? 2 : 1);
     await activateWasm();
-    registerFusedKernels();
+    installKernels();
   });
 
   it('finds the patched threaded build of tfjs-backend-wasm', () => {

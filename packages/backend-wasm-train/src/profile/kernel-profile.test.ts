@@ -1,6 +1,6 @@
 import { tf } from '@spikedistill/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useWasm } from '../kernels/compare-backends.js';
+import { useWasm } from '../kernels/compare-backends.test-helpers.js';
 import { startKernelProfile } from './kernel-profile.js';
 
 describe('startKernelProfile', () => {

@@ -1,11 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type ExperimentConfig,
-  loadBackboneWeights,
-  type Registry,
-  type tf,
-} from '@spikedistill/core';
+import { type ExperimentConfig, buildModel, type Registry, type tf } from '@spikedistill/core';
 import {
   type EnergyFile,
   formatEnergyTable,
@@ -57,9 +52,9 @@ export async function measureConfigEnergy(
   const models: MeasuredEnergy['models'] = [];
   try {
     for (const { role, ref, weights } of refs) {
-      const model = registry.createFrom('backbone', ref, role);
+      // Built as trained: a ternary student is measured with its ternary weights.
+      const { model } = buildModel(registry, ref, role, weights);
       try {
-        if (weights) loadBackboneWeights(model, weights);
         models.push({ role, energy: measureEnergy(registry, `${role} ${ref.name}`, model, input) });
       } finally {
         model.dispose();

@@ -4,12 +4,14 @@ import {
   type ExperimentConfig,
   evaluate,
   INPUT_SCORING,
-  loadBackboneWeights,
+  buildModel,
   type Registry,
   type SetScores,
   type TeacherEvalConfig,
+  type tf,
   writeFileAtomic,
 } from '@spikedistill/core';
+import { createFrozenModel } from '@spikedistill/onnx';
 import { scoresTable } from '../tables.js';
 
 export interface EvalCommandOptions {
@@ -20,6 +22,10 @@ export interface EvalCommandOptions {
   outDir: string;
   /** Print the per-image scores as JSON on stdout. */
   json?: boolean;
+  /** MiB one forward pass may take (larger images are tiled). */
+  memoryBudget?: number;
+  /** Where the model runs: ONNX Runtime, tfjs, or auto (onnx when onnxruntime-node loads). */
+  engine?: 'auto' | 'onnx' | 'tfjs';
   log: (line: string) => void;
 }
 
@@ -34,13 +40,24 @@ export async function evalCommand(
 ): Promise<SetScores[]> {
   const ref = options.model === 'teacher' ? config.teacher : config.student;
   if (!ref) throw new Error(`the config has no ${options.model}`);
-  const model = registry.createFrom('backbone', ref, options.model);
+  const weights = options.weights ?? ref.weights;
+  const { model } = buildModel(registry, ref, options.model, weights);
   const data = registry.createFrom('dataset', config.data, 'data');
   try {
-    const weights = options.weights ?? ref.weights;
-    if (weights) loadBackboneWeights(model, weights);
     const metrics = config.metrics.map((m, i) => registry.createFrom('metric', m, `metrics.${i}`));
-    const scores = await evaluate(model, data.evalSets(), metrics, { limit: options.evalLimit });
+    const frozen = await createFrozenModel(model, { engine: options.engine ?? 'auto' });
+    options.log(`engine: ${frozen.engine} — ${frozen.reason}`);
+    // On tfjs the model runs as before (tiled to fit the wasm heap); on onnx through ORT.
+    const onnx = frozen.engine === 'onnx';
+    const scores = await evaluate(model, data.evalSets(), metrics, {
+      limit: options.evalLimit,
+      memoryBudget: options.memoryBudget === undefined ? undefined : options.memoryBudget * 2 ** 20,
+      onImage: (set, image, tiles) => {
+        if (tiles > 1)
+          options.log(`  ${set}/${image}: over the memory budget, restored in ${tiles} tiles`);
+      },
+      ...(onnx ? { forward: async (x: tf.Tensor4D) => (await frozen.forward(x)).output! } : {}),
+    }).finally(() => frozen.dispose());
     options.log(
       scoresTable([{ label: `${ref.name}${weights ? ` (${weights})` : ' (untrained)'}`, scores }]),
     );

@@ -6,6 +6,7 @@ import {
 } from '@spikedistill/core';
 import asciichart from 'asciichart';
 import { createFullRegistry } from '../packages.js';
+import { loadPluginPackages } from '../plugin-loader.js';
 import { loadReportData, type ReportFiles, writeReport } from '../report/index.js';
 import { scoresTable } from '../tables.js';
 
@@ -66,7 +67,11 @@ async function registryFor(
   const raw = data.variants.find((v) => v.status === 'done' && v.run?.config)?.run?.config;
   if (!raw) return undefined;
   const config = parseExperimentConfig(raw, 'config.json');
-  const registry = createFullRegistry(config.seed);
+  // config.json holds plugin paths resolved when the run started.
+  const registry = createFullRegistry(
+    config.seed,
+    await loadPluginPackages(config.plugins, process.cwd()),
+  );
   const selected = await selectBackend(registry, options.backend ?? config.backend);
   options.log(`backend: ${selected.name} — ${selected.reason}`);
   return registry;

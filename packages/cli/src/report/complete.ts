@@ -4,7 +4,7 @@ import {
   type Backbone,
   evaluate,
   type ExperimentConfig,
-  loadBackboneWeights,
+  buildModel,
   parseExperimentConfig,
   type Registry,
 } from '@spikedistill/core';
@@ -71,9 +71,8 @@ async function completeRun(
   const models: Backbone[] = [];
   const build = (role: 'student' | 'teacher', file: string | undefined) => {
     const ref = role === 'student' ? config.student : config.teacher!;
-    const model = registry.createFrom('backbone', ref, role);
+    const { model } = buildModel(registry, ref, role, file);
     models.push(model);
-    if (file) loadBackboneWeights(model, file);
     return model;
   };
   try {

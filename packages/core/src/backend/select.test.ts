@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { BackendUnavailableError } from '../errors.js';
@@ -75,6 +78,42 @@ describe('backend selection', () => {
       available: false,
       reason: '@spikedistill/no-such-package is not installed',
     });
+  });
+
+  it('tells an unbuilt native addon from a broken one without importing or touching console.warn', async () => {
+    // A package laid out as tfjs-node is: node-pre-gyp's `binary` field names its addon.
+    const root = mkdtempSync(join(tmpdir(), 'sd-probe-'));
+    const dir = join(root, 'node_modules', 'fake-tfjs-node');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: 'fake-tfjs-node',
+        main: 'index.js',
+        binary: {
+          module_name: 'tfjs_binding',
+          module_path: './lib/napi-v{napi_build_version}',
+          napi_versions: [8],
+        },
+      }),
+    );
+    // Importing it would fail loudly: the probe must not get that far without an addon.
+    writeFileSync(join(dir, 'index.js'), "throw new Error('loaded without its addon');");
+    const from = join(root, 'consumer.js');
+    const warn = console.warn;
+    expect(await probePackage('fake-tfjs-node', from)).toMatchObject({
+      available: false,
+      reason:
+        'fake-tfjs-node is installed but its native addon was not built (its install script did not run)',
+    });
+    expect(console.warn).toBe(warn);
+    mkdirSync(join(dir, 'lib', 'napi-v8'), { recursive: true });
+    writeFileSync(join(dir, 'lib', 'napi-v8', 'tfjs_binding.node'), '');
+    expect(await probePackage('fake-tfjs-node', from)).toMatchObject({
+      available: false,
+      reason: 'fake-tfjs-node is installed but did not load (loaded without its addon)',
+    });
+    expect(console.warn).toBe(warn);
   });
 
   it('uses one tfjs-core engine for the gradients it registers', () => {

@@ -31,7 +31,13 @@ export async function selectBackend(
       throw new BackendUnavailableError(request, availability.reason, availability.install);
     }
     await backend.activate();
-    return { name: request, backend, reason: `requested; ${availability.detail ?? 'available'}` };
+    const selected = {
+      name: request,
+      backend,
+      reason: `requested; ${availability.detail ?? 'available'}`,
+    };
+    registry.setBackend(selected);
+    return selected;
   }
 
   const candidates = registry
@@ -49,8 +55,10 @@ export async function selectBackend(
     const reason = skipped.length
       ? `auto: best available (skipped ${skipped.join('; ')})`
       : 'auto: best available';
-    registry.events.emit('log', { level: 'info', message: `backend: ${name} (${reason})` });
-    return { name, backend, reason };
+    registry.logger.info(`backend: ${name} (${reason})`);
+    const selected = { name, backend, reason };
+    registry.setBackend(selected);
+    return selected;
   }
   throw new BackendUnavailableError(
     'auto',

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import type { Registry } from '../registry/registry.js';
 import { checkConfigFiles } from './paths.js';
+import { asRef, type RefValue } from './ref.js';
 import { type ExperimentConfig, refKinds, type TeacherEvalConfig } from './schema.js';
 
 export interface CheckOptions {
@@ -31,6 +32,17 @@ export function checkConfigPlugins(
       const path = Array.isArray(value) ? `${field}.${i}` : field;
       registry.parseOptions(kind, ref.name, ref.options, path);
     });
+  }
+  const nested: Array<[string, RefValue | null | undefined, string]> = [
+    ['quantizer', config.student?.quantizer, 'student.quantizer'],
+    ['quantizer', config.teacher?.quantizer, 'teacher.quantizer'],
+    ['optimizer', config.train.optimizer, 'train.optimizer'],
+    ['schedule', config.train.schedule, 'train.schedule'],
+  ];
+  for (const [kind, value, path] of nested) {
+    if (value === undefined || value === null) continue;
+    const { name, options } = asRef(value);
+    registry.parseOptions(kind, name, options, path);
   }
   if (purpose === 'train') {
     if (!config.student)

@@ -78,6 +78,11 @@ export function resolveConfigPaths(registry: Registry, raw: unknown, baseDir: st
     isName(tag, value) || isAbsolute(value) ? value : resolve(baseDir, value);
   const out = mapConfigFiles(registry, raw, hook) as Json;
   if (typeof out.output === 'string') out.output = hook({ type: 'folder' }, out.output, 'output');
+  // Plugin packages given as paths (./plugin.js) are files next to the config; names stay names.
+  if (Array.isArray(out.plugins))
+    out.plugins = out.plugins.map((p) =>
+      typeof p === 'string' && p.startsWith('.') ? resolve(baseDir, p) : p,
+    );
   if (isObject(out.ablate)) {
     // A swept value is resolved where it lands in the config.
     const ablate: Json = {};

@@ -88,7 +88,6 @@ function registry(): Registry {
             r.register(p);
           r.register({ ...lif, name: 'plif' });
           for (const [kind, name] of [
-            ['loss', 'l1'],
             ['metric', 'psnr'],
             ['metric', 'ssim'],
           ])

@@ -7,8 +7,14 @@ export const pluginRef = z.strictObject({
   options: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** A model reference may also name a weights file (safetensors) to load. */
-export const modelRef = pluginRef.extend({ weights: filePath('file').optional() });
+/**
+ * A model reference may also name a weights file (safetensors) to load, and
+ * a quantiser its weights are trained, saved and evaluated with.
+ */
+export const modelRef = pluginRef.extend({
+  weights: filePath('file').optional(),
+  quantizer: ref('quantizer').nullable().optional(),
+});
 
 const count = (max: number) => z.number().int().max(max);
 
@@ -46,6 +52,8 @@ export const runName = z
 export const experimentConfig = z.strictObject({
   name: runName.default('experiment'),
   seed: z.number().int().default(1),
+  /** Plugin packages to load first: package names or paths (relative to the config file). */
+  plugins: z.array(z.string().min(1)).default([]),
   backend: z.string().default('auto'),
   data: pluginRef,
   teacher: modelRef.optional(),
@@ -65,6 +73,7 @@ export const experimentConfig = z.strictObject({
 export const teacherEvalConfig = experimentConfig.extend({ student: modelRef.optional() });
 
 export type PluginRefConfig = z.infer<typeof pluginRef>;
+export type ModelRefConfig = z.output<typeof modelRef>;
 export type ExperimentConfig = z.infer<typeof experimentConfig>;
 export type TeacherEvalConfig = z.infer<typeof teacherEvalConfig>;
 /** What a user writes (defaults not yet filled). */

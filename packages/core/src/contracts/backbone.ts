@@ -42,6 +42,12 @@ export interface Backbone extends Module {
   readonly tapInfo: readonly TapInfo[];
   forward(x: tf.Tensor, options?: ForwardOptions): ForwardResult;
   /**
+   * The requested taps only, computing no deeper than the deepest of them
+   * (inference; a frozen teacher whose output is not needed). Optional:
+   * without it `forward` is used.
+   */
+  features?(x: tf.Tensor, taps: readonly string[]): Record<string, tf.Tensor>;
+  /**
    * Loads weights whose names are not this module's own (e.g. a PyTorch
    * state_dict). Optional; without it, weights files must use `stateDict()` names.
    */

@@ -28,6 +28,8 @@ export interface TrainingData {
   readonly channels: number;
   /** Number of classes, classification only. */
   readonly classes?: number;
+  /** Class names by index, classification only (reports label per-class accuracy with them). */
+  readonly classNames?: readonly string[];
   /** The next training batch (prefetched behind the scenes). */
   nextBatch(batchSize: number): Promise<Batch>;
   evalSets(): EvalSet[];

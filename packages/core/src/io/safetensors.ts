@@ -29,10 +29,10 @@ export interface RawTensor {
   data: Float32Array | Int32Array;
 }
 
-/** What `encodeSafetensors` takes: float32 tensors are stored as F32, int32 ones as I32. */
+/** What `encodeSafetensors` takes: float32 tensors are stored as F32, int32 ones as I32, int8 as I8. */
 export interface TensorData {
   shape: readonly number[];
-  data: Float32Array | Int32Array;
+  data: Float32Array | Int32Array | Int8Array;
 }
 
 // A corrupt length field must not make us allocate or parse gigabytes of "header".
@@ -65,7 +65,7 @@ export function encodeSafetensors(
     const t = byName.get(name)!;
     const size = t.data.byteLength;
     header[name] = {
-      dtype: t.data instanceof Int32Array ? 'I32' : 'F32',
+      dtype: t.data instanceof Int32Array ? 'I32' : t.data instanceof Int8Array ? 'I8' : 'F32',
       shape: [...t.shape],
       data_offsets: [offset, offset + size],
     };

@@ -3,7 +3,13 @@ import { SpikedistillError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import { tf } from '../tf.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { decodeSafetensors, encodeSafetensors, type RawTensor } from './safetensors.js';
+import {
+  type DecodedSafetensors,
+  decodeSafetensors,
+  encodeSafetensors,
+  type RawTensor,
+  type TensorData,
+} from './safetensors.js';
 
 export type TensorMap = Map<string, { shape: readonly number[]; data: Float32Array | Int32Array }>;
 
@@ -67,13 +73,74 @@ export function loadState(
   }
 }
 
-/** Saves a module as safetensors (atomically). */
+/** The scale a of values that are all in {−a, 0, a} (a > 0), or undefined if they are not ternary. */
+function ternaryScale(values: Float32Array): number | undefined {
+  let a: number | undefined;
+  for (const v of values) {
+    if (v === 0) continue;
+    const m = Math.abs(v);
+    if (a === undefined) a = m;
+    else if (m !== a) return undefined;
+  }
+  return a;
+}
+
+/**
+ * Saves a module as safetensors (atomically). Parameters that the model
+ * computes with through a weight transform are saved as computed: ternary
+ * ones as int8 codes {−1, 0, 1} with their scale in the metadata
+ * (`ternary`), other transforms as their float values; loading restores the
+ * values (`readSafetensorsFile`).
+ */
 export function saveModule(
   module: Module,
   path: string,
   metadata: Record<string, string> = {},
 ): void {
-  writeFileAtomic(path, encodeSafetensors(readState(module), metadata));
+  const state = readState(module) as Map<string, TensorData>;
+  const ternary: Record<string, number> = {};
+  for (const [name, t] of module.transformedState()) {
+    const values = t.dataSync() as Float32Array;
+    const shape = t.shape;
+    t.dispose();
+    const scale = ternaryScale(values);
+    if (scale === undefined) state.set(name, { shape, data: values });
+    else {
+      state.set(name, { shape, data: Int8Array.from(values, (v) => Math.sign(v)) });
+      ternary[name] = scale;
+    }
+  }
+  const meta = Object.keys(ternary).length
+    ? { ...metadata, ternary: JSON.stringify(ternary) }
+    : metadata;
+  writeFileAtomic(path, encodeSafetensors(state, meta));
+}
+
+/** Turns int8 ternary codes back into their values (codes · scale), as `saveModule` wrote them. */
+function dequantize(decoded: DecodedSafetensors, path: string): DecodedSafetensors {
+  const spec = decoded.metadata.ternary;
+  if (!spec) return decoded;
+  let scales: Record<string, number>;
+  try {
+    scales = JSON.parse(spec) as Record<string, number>;
+  } catch {
+    throw new SpikedistillError('E_WEIGHTS', `${path}: its 'ternary' metadata is not JSON`);
+  }
+  for (const [name, scale] of Object.entries(scales)) {
+    const t = decoded.tensors.get(name);
+    if (t?.dtype !== 'I8' || typeof scale !== 'number' || !Number.isFinite(scale)) {
+      throw new SpikedistillError(
+        'E_WEIGHTS',
+        `${path}: ternary tensor '${name}' is missing, not int8 codes, or has no finite scale`,
+      );
+    }
+    decoded.tensors.set(name, {
+      dtype: 'F32',
+      shape: t.shape,
+      data: Float32Array.from(t.data, (c) => c * scale),
+    });
+  }
+  return decoded;
 }
 
 /** Reads a safetensors file; errors name the file. */
@@ -90,7 +157,7 @@ export function readSafetensorsFile(path: string) {
       },
     );
   }
-  return decodeSafetensors(bytes, path);
+  return dequantize(decodeSafetensors(bytes, path), path);
 }
 
 /** Loads a safetensors file written by `saveModule` into a module of the same architecture. */

@@ -14,6 +14,8 @@ export abstract class Module {
   private readonly ownBuffers = new Map<string, tf.Variable>();
   private readonly ownChildren = new Map<string, Module>();
   private weightTransform: WeightTransform | undefined;
+  /** Parameters a layer computed with through `use` while a transform was set. */
+  private readonly transformedParams = new Set<tf.Variable>();
 
   /** Adds a trainable parameter initialised from `init` (the module takes ownership of `init`). */
   protected param<R extends tf.Rank>(
@@ -50,7 +52,31 @@ export abstract class Module {
    * of using their weight variables directly.
    */
   protected use<R extends tf.Rank>(v: tf.Variable<R>): tf.Tensor<R> {
-    return this.weightTransform ? (this.weightTransform(v) as tf.Tensor<R>) : v;
+    if (!this.weightTransform) return v;
+    this.transformedParams.add(v);
+    return this.weightTransform(v) as tf.Tensor<R>;
+  }
+
+  /**
+   * The values the model computes with for each parameter that goes through
+   * the weight transform (e.g. its ternary weights), by dotted name; the
+   * caller owns the tensors. Empty without a transform, or before a forward
+   * pass has used the parameters.
+   */
+  transformedState(): Map<string, tf.Tensor> {
+    const out = new Map<string, tf.Tensor>();
+    for (const [path, m] of this.modules()) {
+      if (!m.weightTransform) continue;
+      for (const [name, v] of m.ownParams) {
+        if (!m.transformedParams.has(v)) continue;
+        const transform = m.weightTransform;
+        out.set(
+          join(path, name),
+          tf.tidy(() => transform(v)),
+        );
+      }
+    }
+    return out;
   }
 
   /** Sets (or with undefined clears) the weight transform of this module and all below it. */

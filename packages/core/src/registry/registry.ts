@@ -9,11 +9,21 @@ import {
   SpikedistillError,
   UnknownPluginError,
 } from '../errors.js';
+import type { SelectedBackend } from '../backend/select.js';
 import { createEvents, type Events } from '../events.js';
+import { eventLogger, type Logger } from '../logger.js';
 import type { Context, InstanceOf, Kind, Plugin, PluginPackage, PluginRef } from '../plugin.js';
 import { Rng } from '../rng.js';
+import {
+  BackendToken,
+  EventsToken,
+  LoggerToken,
+  PathToken,
+  pluginToken,
+  RegistryToken,
+  RngToken,
+} from '../tokens.js';
 import { closestMatch } from '../util/closest.js';
-import { EventsToken, kindToken, RegistryToken, RngToken } from '../tokens.js';
 import { formatZodIssues } from './format-issues.js';
 import { asRef, type RefValue } from '../config/ref.js';
 import { walkOptions } from '../config/walk-options.js';
@@ -22,7 +32,6 @@ interface Entry {
   plugin: Plugin;
   source: string;
 }
-type Table = Map<string, Entry>;
 
 export interface RegisterOptions {
   /** Replace a plugin of the same kind and name on purpose. */
@@ -36,6 +45,8 @@ export interface CreateRegistryOptions {
   /** Seed of the registry's random stream; every plugin gets a fork named by its config path. */
   seed?: number;
   events?: Events;
+  /** Where plugins log (`ctx.logger`); default: `log` events on `events`. */
+  logger?: Logger;
   parent?: Registry;
 }
 
@@ -56,24 +67,40 @@ export interface PluginDescription {
 /**
  * Plugins by kind and name, in a tsyringe child container: each registry is
  * isolated (tests and parallel experiments share nothing), a child registry
- * sees its parent's plugins and may shadow them.
+ * sees its parent's plugins and may shadow them. Each plugin is registered
+ * under its own token (`pluginToken(kind, name)`), so lookups walk the
+ * container chain; the services plugins receive (registry, events, logger,
+ * backend, and per create a random stream and a config path) are registered
+ * the same way and resolved into the `Context` of each `create()`.
  */
 export class Registry {
   readonly container: DependencyContainer;
   readonly parent: Registry | undefined;
   readonly rng: Rng;
   readonly events: Events;
+  readonly logger: Logger;
   private loading: string | undefined;
+  /** Names registered here (not inherited), by kind: for `list()` and `kinds()`. */
+  private readonly ownNames = new Map<string, Set<string>>();
 
   constructor(options: CreateRegistryOptions = {}) {
     this.parent = options.parent;
     this.container = (this.parent?.container ?? rootContainer).createChildContainer();
     this.rng = new Rng(options.seed ?? this.parent?.rng.seed ?? 0);
     this.events = options.events ?? this.parent?.events ?? createEvents();
+    this.logger =
+      options.logger ??
+      (options.events || !this.parent ? eventLogger(this.events) : this.parent.logger);
     this.container.register(RegistryToken, { useValue: this });
     this.container.register(RngToken, { useValue: this.rng });
     this.container.register(EventsToken, { useValue: this.events });
+    this.container.register(LoggerToken, { useValue: this.logger });
     for (const pkg of options.packages ?? []) this.use(pkg);
+  }
+
+  /** Makes `selected` the backend every later `create()` sees as `ctx.backend` (`selectBackend` calls it). */
+  setBackend(selected: SelectedBackend): void {
+    this.container.register(BackendToken, { useValue: selected });
   }
 
   /** Registers everything a package offers; duplicates are reported against the package name. */
@@ -91,12 +118,14 @@ export class Registry {
   register(plugin: Plugin, options: RegisterOptions = {}): this {
     checkPluginShape(plugin);
     const source = options.source ?? this.loading ?? 'user code';
-    const table = this.ownTable(plugin.kind);
-    const existing = table.get(plugin.name) ?? this.parent?.entry(plugin.kind, plugin.name);
+    const existing = this.entry(plugin.kind, plugin.name);
     if (existing && !options.override) {
       throw new DuplicatePluginError(plugin.kind, plugin.name, existing.source, source);
     }
-    table.set(plugin.name, { plugin, source });
+    const entry: Entry = { plugin, source };
+    this.container.register(pluginToken(plugin.kind, plugin.name), { useValue: entry });
+    const names = this.ownNames.get(plugin.kind) ?? new Set<string>();
+    this.ownNames.set(plugin.kind, names.add(plugin.name));
     return this;
   }
 
@@ -107,14 +136,14 @@ export class Registry {
   /** Names registered for `kind` (own and inherited), sorted. */
   list(kind: Kind): string[] {
     const names = new Set(this.parent?.list(kind) ?? []);
-    for (const name of this.tableOf(kind)?.keys() ?? []) names.add(name);
+    for (const name of this.ownNames.get(kind) ?? []) names.add(name);
     return [...names].sort();
   }
 
   /** Every kind that has at least one plugin. */
   kinds(): string[] {
     const kinds = new Set(this.parent?.kinds() ?? []);
-    for (const kind of this.ownKinds) kinds.add(kind);
+    for (const kind of this.ownNames.keys()) kinds.add(kind);
     return [...kinds].sort();
   }
 
@@ -193,12 +222,7 @@ export class Registry {
   ): InstanceOf<K> {
     const plugin = this.get(kind, name, path);
     const parsed = this.parseOptions(kind, name, options, path);
-    const ctx: Context = {
-      registry: this,
-      path,
-      rng: this.rng.fork(path),
-      events: this.events,
-    };
+    const ctx = this.contextFor(path);
     try {
       return plugin.create(parsed, ctx) as InstanceOf<K>;
     } catch (err) {
@@ -219,27 +243,35 @@ export class Registry {
     return new Registry({ ...options, parent: this });
   }
 
-  private readonly ownKinds = new Set<string>();
+  /**
+   * The child container a `create()` at `path` runs in: the plugin's own
+   * random stream (forked from the registry's by path) and path, over the
+   * registry's services.
+   */
+  private contextFor(path: string): Context {
+    const scope = this.container.createChildContainer();
+    scope.register(PathToken, { useValue: path });
+    scope.register(RngToken, { useValue: this.rng.fork(path) });
+    return {
+      registry: scope.resolve<Registry>(RegistryToken),
+      path: scope.resolve<string>(PathToken),
+      rng: scope.resolve<Rng>(RngToken),
+      events: scope.resolve<Events>(EventsToken),
+      logger: scope.resolve<Logger>(LoggerToken),
+      get backend() {
+        return scope.isRegistered(BackendToken, true)
+          ? scope.resolve<SelectedBackend>(BackendToken)
+          : undefined;
+      },
+      container: scope,
+    };
+  }
 
   private entry(kind: Kind, name: string): Entry | undefined {
-    return this.tableOf(kind)?.get(name) ?? this.parent?.entry(kind, name);
-  }
-
-  private tableOf(kind: Kind): Table | undefined {
-    const token = kindToken(kind);
-    return this.container.isRegistered(token, false)
-      ? this.container.resolve<Table>(token)
+    const token = pluginToken(kind, name);
+    return this.container.isRegistered(token, true)
+      ? this.container.resolve<Entry>(token)
       : undefined;
-  }
-
-  private ownTable(kind: Kind): Table {
-    let table = this.tableOf(kind);
-    if (!table) {
-      table = new Map();
-      this.container.register(kindToken(kind), { useValue: table });
-      this.ownKinds.add(kind);
-    }
-    return table;
   }
 }
 

@@ -1,2 +1,3 @@
 export { type ConformanceCheck, type ConformanceOptions, conformance } from './conformance.js';
 export { expectNoLeaks } from './leaks.js';
+export { type StrategyConformanceOptions, strategyConformance } from './strategy-conformance.js';

@@ -3,7 +3,9 @@ import type { EvalSet } from '../contracts/dataset.js';
 import type { Metric } from '../contracts/loss.js';
 import type { EvalProbe } from '../contracts/probe.js';
 import { tf } from '../tf.js';
+import { evaluateClassifier } from './evaluate-classifier.js';
 import { type InferOptions, restoreImage } from './infer.js';
+import { padToMultiple } from './pad.js';
 
 export interface ImageScores {
   name: string;
@@ -34,12 +36,24 @@ export interface EvaluateOptions extends InferOptions {
   /** Evaluate on at most this many images per set. */
   limit?: number;
   probes?: readonly EvalProbe[];
+  /** Called for every image restored, with the number of tiles it took. */
+  onImage?: (set: string, image: string, tiles: number) => void;
+  /**
+   * Runs the model in place of `model.forward` (e.g. a frozen model on ONNX
+   * Runtime, whose memory is not the wasm heap, so images are not tiled):
+   * padded [N, H, W, C] in, output out; the output is disposed here.
+   */
+  forward?: (x: tf.Tensor4D) => Promise<tf.Tensor>;
+  /** 'classification' goes to `evaluateClassifier` (logits against labels, no tiling or clipping). */
+  task?: 'restoration' | 'classification';
+  /** Class names by index, for per-class accuracy. */
+  classNames?: readonly string[];
 }
 
 /**
  * Runs a backbone over every full image of each set (tiled above the memory
  * budget, see `restoreImage`) and averages each metric; per-image scores
- * are kept too.
+ * are kept too. Classification (`task`) goes to `evaluateClassifier`.
  */
 export async function evaluate(
   model: Backbone,
@@ -47,6 +61,7 @@ export async function evaluate(
   metrics: readonly Metric[],
   options: EvaluateOptions = {},
 ): Promise<SetScores[]> {
+  if (options.task === 'classification') return evaluateClassifier(model, sets, metrics, options);
   const wasTraining = model.training;
   model.eval();
   const results: SetScores[] = [];
@@ -60,7 +75,12 @@ export async function evaluate(
           break;
         }
         try {
-          const restored = await restoreImage(model, item.input, options);
+          const restored = options.forward
+            ? await forwardWith(options.forward, item.input, model.sizeMultiple)
+            : await restoreImage(model, item.input, {
+                ...options,
+                onTiles: (n) => options.onImage?.(set.name, item.name, n),
+              });
           const input = tf.clipByValue(item.input, 0, 1);
           const scores: ImageScores = { name: item.name, model: {}, input: {} };
           for (const metric of metrics) {
@@ -96,4 +116,18 @@ function meanOf(rows: readonly Record<string, number>[]): Record<string, number>
   return Object.fromEntries(
     Object.entries(sums).map(([k, v]) => [k, v / Math.max(rows.length, 1)]),
   );
+}
+
+/** Pad, an asynchronous forward, crop and clip, as `restoreImage` does with `model.forward`. */
+async function forwardWith(
+  forward: (x: tf.Tensor4D) => Promise<tf.Tensor>,
+  input: tf.Tensor4D,
+  multiple: number,
+): Promise<tf.Tensor4D> {
+  const { padded, crop } = padToMultiple(input, multiple);
+  const output = await forward(padded);
+  padded.dispose();
+  const restored = tf.tidy(() => tf.clipByValue(crop(output as tf.Tensor4D), 0, 1));
+  output.dispose();
+  return restored;
 }

@@ -1,7 +1,8 @@
 import type { Backbone } from '../contracts/backbone.js';
 import type { Strategy } from '../contracts/strategy.js';
 import { checkConfigPlugins } from '../config/check-plugins.js';
-import type { ExperimentConfig } from '../config/schema.js';
+import type { ExperimentConfig, ModelRefConfig } from '../config/schema.js';
+import type { Quantizer } from '../contracts/quantizer.js';
 import { loadState, readSafetensorsFile } from '../io/state-dict.js';
 import type { Registry } from '../registry/registry.js';
 import { type TrainerOptions, type TrainerParts, type TrainSummary, train } from './trainer.js';
@@ -15,6 +16,37 @@ export function loadBackboneWeights(model: Backbone, path: string): void {
   else model.importWeights(tensors, path);
 }
 
+export interface BuiltModel {
+  model: Backbone;
+  /** The quantiser its weights are computed with, when its config names one. */
+  quantizer?: Quantizer;
+}
+
+/**
+ * Builds a config's student or teacher the way training does: created
+ * through the registry, its quantiser applied (so a ternary student is
+ * evaluated and exported as it was trained), its weights loaded.
+ */
+export function buildModel(
+  registry: Registry,
+  ref: ModelRefConfig,
+  path: 'student' | 'teacher',
+  weights: string | undefined = ref.weights,
+): BuiltModel {
+  const model = registry.createFrom('backbone', ref, path);
+  try {
+    const quantizer = ref.quantizer
+      ? registry.createFrom('quantizer', ref.quantizer, `${path}.quantizer`)
+      : undefined;
+    if (quantizer) model.setWeightTransform(quantizer.quantize);
+    if (weights) loadBackboneWeights(model, weights);
+    return { model, quantizer };
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+}
+
 /**
  * Builds everything an experiment config names, through the registry, after
  * checking every reference (so a typo fails before any model is built).
@@ -23,15 +55,19 @@ export function buildExperiment(registry: Registry, config: ExperimentConfig): T
   checkConfigPlugins(registry, config);
   const studentRef = config.student;
   const data = registry.createFrom('dataset', config.data, 'data');
-  const student = registry.createFrom('backbone', studentRef, 'student');
-  if (studentRef.weights) loadBackboneWeights(student, studentRef.weights);
-  let teacher: Backbone | undefined;
-  if (config.teacher) {
-    teacher = registry.createFrom('backbone', config.teacher, 'teacher');
-    if (config.teacher.weights) loadBackboneWeights(teacher, config.teacher.weights);
-  }
+  const { model: student, quantizer: studentQuantizer } = buildModel(
+    registry,
+    studentRef,
+    'student',
+  );
+  const teacher = config.teacher
+    ? buildModel(registry, config.teacher, 'teacher').model
+    : undefined;
   const strategy = registry.createFrom('strategy', config.strategy, 'strategy') as Strategy;
-  strategy.attach({ student, teacher }, { registry, path: 'strategy', studentRef });
+  strategy.attach(
+    { student, teacher },
+    { registry, path: 'strategy', studentRef, studentQuantizer },
+  );
   const losses = config.loss.map((ref, i) => registry.createFrom('loss', ref, `loss.${i}`));
   const metrics = config.metrics.map((ref, i) =>
     registry.createFrom('metric', ref, `metrics.${i}`),

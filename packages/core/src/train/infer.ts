@@ -11,6 +11,8 @@ export interface InferOptions {
   memoryBudget?: number;
   /** Pixels of context each tile has beyond the part it contributes (default 32, as KAIR's test mode). */
   overlap?: number;
+  /** Told how many tiles an image was cut into (1: whole). */
+  onTiles?: (tiles: number) => void;
 }
 
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
@@ -55,11 +57,16 @@ export async function restoreImage(
   const [, h, w] = input.shape;
   const budget = options.memoryBudget ?? 2 ** 30;
   const maxPixels = Math.floor(budget / Math.max(1, await forwardBytesPerPixel(model)));
-  if (h * w <= maxPixels) return forwardWhole(model, input);
+  if (h * w <= maxPixels) {
+    options.onTiles?.(1);
+    return forwardWhole(model, input);
+  }
   const m = model.sizeMultiple;
   const overlap = roundUp(options.overlap ?? 32, m);
   const side = Math.floor(Math.sqrt(maxPixels));
-  const core = Math.max(m, Math.floor((side - 2 * overlap) / m) * m);
+  // A tile contributes at least as much as its context, or tiling costs more than it saves.
+  const core = Math.max(roundUp(overlap, m), Math.floor((side - 2 * overlap) / m) * m);
+  options.onTiles?.(Math.ceil(h / core) * Math.ceil(w / core));
   const c = model.outputChannels;
   const out = new Float32Array(h * w * c);
   for (let y0 = 0; y0 < h; y0 += core) {

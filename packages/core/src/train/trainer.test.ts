@@ -12,12 +12,15 @@ import { tf } from '../tf.js';
 import { l1, NoisySmoothImages, psnr, TinyDenoiser } from './fixtures.test-helpers.js';
 import { type TrainerOptions, train } from './trainer.js';
 
-const none = (student: Backbone): Strategy => ({
+/** No distillation: the trainer's task loss alone. */
+const none = (_student: Backbone): Strategy => ({
   name: 'none',
   needsTeacher: false,
+  needs: { teacher: false, studentTaps: [], twinTaps: [] },
   attach() {},
   modules: () => ({}),
-  loss: (batch, task) => task(student.forward(batch.input).output, batch.target),
+  twins: () => [],
+  loss: () => ({}),
   dispose() {},
 });
 
@@ -75,7 +78,7 @@ describe('train', () => {
     const w = p.student.w1.dataSync().slice();
     await expect(train(p, base, createEvents())).rejects.toThrow(NaNLossError);
     await expect(train(p, base, createEvents())).rejects.toThrow(
-      /at step 1 \(total=(Infinity|NaN), l1=[\d.]+, broken=/,
+      /at step 1 \(total=(Infinity|NaN), task\.l1=[\d.]+, task\.broken=/,
     );
     expect([...p.student.w1.dataSync()]).toEqual([...w]);
     p.student.dispose();

@@ -3,7 +3,7 @@ import type { Backbone } from '../contracts/backbone.js';
 import type { TrainingData } from '../contracts/dataset.js';
 import type { Loss, Metric } from '../contracts/loss.js';
 import type { EvalProbe } from '../contracts/probe.js';
-import type { Strategy } from '../contracts/strategy.js';
+import type { LossInputs, Strategy, TeacherRun } from '../contracts/strategy.js';
 import { NaNLossError, SpikedistillError } from '../errors.js';
 import type { Events } from '../events.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
@@ -14,16 +14,21 @@ import { clipGradNorm } from '../optim/clip.js';
 import { Ema } from '../optim/ema.js';
 import type { NamedVariable, Optimizer } from '../optim/optimizer.js';
 import type { Schedule } from '../optim/schedule.js';
+import { type FrozenModel, tfjsFrozenModel } from '../strategy/frozen.js';
 import { tf } from '../tf.js';
 import { Checkpoints } from './checkpoint.js';
+import { checkTaskFit } from './check-task.js';
 import { evaluate, type SetScores } from './evaluate.js';
 import { assertFinite } from './finite.js';
 import { RunFolder, type RunFolderMode, truncateJsonl } from './run-folder.js';
+import { stepLoss } from './step-loss.js';
 import { composeTaskLoss } from './task-loss.js';
 
 export interface TrainerParts {
   student: Backbone;
   teacher?: Backbone;
+  /** The engine the teacher runs on (default: the training backend). */
+  frozenTeacher?: FrozenModel;
   strategy: Strategy;
   losses: readonly Loss[];
   metrics: readonly Metric[];
@@ -115,6 +120,11 @@ export async function train(
   const ema = options.ema ? new Ema(student.namedParameters('student'), options.ema) : undefined;
   const checkpoints = folder ? new Checkpoints(folder.path('checkpoints')) : undefined;
   const task = composeTaskLoss(parts.losses);
+  const teacherNeeds = strategy.needs.teacher;
+  const frozenTeacher =
+    parts.frozenTeacher ?? (parts.teacher ? tfjsFrozenModel(parts.teacher) : undefined);
+  if (teacherNeeds && !frozenTeacher)
+    throw new SpikedistillError('E_CONFIG', `strategy '${strategy.name}' needs a teacher`);
 
   try {
     let step = 0;
@@ -160,6 +170,8 @@ export async function train(
         evaluate(student, data.evalSets(), parts.metrics, {
           limit: options.evalLimit,
           probes: parts.probes,
+          task: data.task,
+          classNames: data.classNames,
         });
       const scores = ema ? await ema.withAveraged(run) : await run();
       const flat: Record<string, number> = {};
@@ -187,8 +199,17 @@ export async function train(
       const batch = await data.nextBatch(options.batch);
       const t0 = performance.now();
       const lr = schedule(step + 1, options.steps);
-      const { loss, terms, grads } = lossAndGrads(strategy, batch, task, params);
-      tf.dispose([batch.input, batch.target]);
+      // The frozen teacher runs once, outside the tape: its activations are never recorded.
+      const teacherRun = teacherNeeds
+        ? await frozenTeacher!.run(batch.input, teacherNeeds)
+        : undefined;
+      const { loss, terms, grads } = lossAndGrads(
+        student,
+        strategy,
+        { batch, task, teacher: teacherRun, step: step + 1, totalSteps: options.steps },
+        params,
+      );
+      tf.dispose([batch.input, batch.target, ...tensorsOf(teacherRun)]);
       if (!Number.isFinite(loss)) {
         tf.dispose([...grads.values()]);
         throw new NaNLossError(step + 1, { total: loss, ...terms });
@@ -255,23 +276,32 @@ function checkParts(parts: TrainerParts): void {
       `student takes ${student.inputChannels}-channel input but the data has ${data.channels} channel(s): set student.options.channels`,
     );
   }
+  checkTaskFit(parts);
 }
 
-/** The strategy's loss of one batch and the gradient of every trainable parameter (zeros where it has none). */
+/** The teacher run's tensors, to free after the step. */
+const tensorsOf = (run: TeacherRun | undefined): tf.Tensor[] =>
+  run ? [...(run.output ? [run.output] : []), ...Object.values(run.taps)] : [];
+
+/**
+ * The student (and the strategy's twins) forward under the gradient tape,
+ * the task loss plus the strategy's terms, and the gradient of every
+ * trainable parameter (zeros where it has none).
+ */
 function lossAndGrads(
+  student: Backbone,
   strategy: Strategy,
-  batch: Awaited<ReturnType<TrainingData['nextBatch']>>,
-  task: ReturnType<typeof composeTaskLoss>,
+  inputs: Omit<LossInputs, 'student' | 'twins'>,
   params: readonly NamedVariable[],
 ): { loss: number; terms: Record<string, number>; grads: Map<string, tf.Tensor> } {
   let termNames: string[] = [];
   let termValues: tf.Tensor | undefined;
   const { value, grads } = tf.variableGrads(
     () => {
-      const loss = strategy.loss(batch, task);
-      termNames = Object.keys(loss.terms);
-      termValues = tf.keep(tf.stack(Object.values(loss.terms)));
-      return loss.total;
+      const { total, terms } = stepLoss(student, strategy, inputs);
+      termNames = Object.keys(terms);
+      termValues = tf.keep(tf.stack(Object.values(terms)));
+      return total;
     },
     params.map(([, v]) => v),
   );

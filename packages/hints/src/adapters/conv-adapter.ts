@@ -1,23 +1,23 @@
-import { Module, type Rng, tf } from '@spikedistill/core';
+import { Module, type Rng, type tf } from '@spikedistill/core';
+import { Conv2d } from '@spikedistill/nn';
 import type { Adapter } from '../types.js';
 
-/** A k×k 'same' convolution with bias from student to teacher channels (He-initialised). */
+/**
+ * A k×k 'same' convolution with bias from student to teacher channels
+ * (He-initialised), on core's Conv2d so it trains on every backend.
+ */
 export class ConvAdapter extends Module implements Adapter {
-  readonly kernel: tf.Variable<tf.Rank.R4>;
-  readonly bias: tf.Variable<tf.Rank.R1>;
+  readonly conv: Conv2d;
 
   constructor(inChannels: number, outChannels: number, size: number, rng: Rng) {
     super();
-    const fanIn = inChannels * size * size;
-    const w = rng.fillNormal(new Float32Array(fanIn * outChannels), 0, Math.sqrt(2 / fanIn));
-    this.kernel = this.param('kernel', tf.tensor4d(w, [size, size, inChannels, outChannels]));
-    this.bias = this.param('bias', tf.zeros([outChannels]));
+    this.conv = this.child(
+      'conv',
+      new Conv2d(rng, inChannels, outChannels, { kernel: size, gain: Math.SQRT2 }),
+    );
   }
 
   apply(x: tf.Tensor): tf.Tensor {
-    return tf.add(
-      tf.conv2d(x as tf.Tensor4D, this.use(this.kernel), 1, 'same'),
-      this.use(this.bias),
-    );
+    return this.conv.forward(x as tf.Tensor4D);
   }
 }

@@ -1,6 +1,9 @@
-import { tf } from '@spikedistill/core';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEvents, decodeSafetensors, loadModule, tf, train } from '@spikedistill/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hintsRegistry } from '../fixtures.test-helpers.js';
+import { type FakeStudent, hintsRegistry } from '../fixtures.test-helpers.js';
 
 describe('ternary quantizer', () => {
   beforeAll(async () => {
@@ -29,5 +32,53 @@ describe('ternary quantizer', () => {
     expect(() => hintsRegistry().create('quantizer', 'ternary', { factor: 1.5 })).toThrow(
       /quantizer 'ternary': factor: Too big/,
     );
+  });
+});
+
+describe('a ternary student is saved as ternary', () => {
+  it('each transformed layer is stored as int8 codes of three values with its scale, and loads back exactly', async () => {
+    await tf.setBackend('cpu');
+    const registry = hintsRegistry(4);
+    const quantizer = registry.create('quantizer', 'ternary', {});
+    const student = registry.create('backbone', 'fake-student', {}, 'student') as FakeStudent;
+    student.setWeightTransform(quantizer.quantize);
+    const strategy = registry.create('strategy', 'none', {}, 'strategy');
+    strategy.attach(
+      { student },
+      { registry, path: 'strategy', studentRef: { name: 'fake-student' } },
+    );
+    const x = tf.randomUniform([2, 4, 4, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const data = {
+      task: 'restoration' as const,
+      channels: 1,
+      nextBatch: async () => ({ input: x.clone(), target: tf.mul(x, 0.5) as tf.Tensor4D }),
+      evalSets: () => [],
+    };
+    const runDir = mkdtempSync(join(tmpdir(), 'sd-ternary-'));
+    const l1 = registry.create('loss', 'l1');
+    await train(
+      { student, strategy, losses: [l1], metrics: [], data },
+      { steps: 3, batch: 2, lr: 0.05, evalEvery: 0, checkpointEvery: 0, logEvery: 1, runDir },
+      createEvents(),
+    );
+    const file = join(runDir, 'student.safetensors');
+    const raw = decodeSafetensors(readFileSync(file));
+    for (const name of ['w', 'head']) {
+      const t = raw.tensors.get(name)!;
+      expect(t.dtype, name).toBe('I8');
+      expect(new Set(t.data).size, name).toBeLessThanOrEqual(3);
+      expect([...new Set(t.data)].every((c) => c === -1 || c === 0 || c === 1)).toBe(true);
+    }
+    expect(Object.keys(JSON.parse(raw.metadata.ternary!)).sort()).toEqual(['head', 'w']);
+    // Loaded into a fresh student with the quantizer, it computes exactly what the trained one did.
+    const loaded = registry.create('backbone', 'fake-student', {}, 'other') as FakeStudent;
+    loaded.setWeightTransform(quantizer.quantize);
+    loadModule(loaded, file);
+    const a = tf.tidy(() => student.forward(x).output.dataSync());
+    const b = tf.tidy(() => loaded.forward(x).output.dataSync());
+    expect([...b]).toEqual([...a]);
+    tf.dispose(x);
+    student.dispose();
+    loaded.dispose();
   });
 });

@@ -1,6 +1,6 @@
 import { definePlugin, tf } from '@spikedistill/core';
 import { z } from 'zod';
-import type { Quantizer } from '../types.js';
+import type { Quantizer } from '@spikedistill/core';
 
 /**
  * Ternary weights {−α, 0, +α} as in Ternary Weight Networks (Li et al. 2016):

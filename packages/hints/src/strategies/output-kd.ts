@@ -1,43 +1,34 @@
-import { type Backbone, combineLosses, definePlugin, type Strategy, tf } from '@spikedistill/core';
+import { asRef, defineStrategy, ref, termWeight, tf, weightSchedule } from '@spikedistill/core';
 import { z } from 'zod';
 
 /**
- * Output distillation: the student's restored image is pulled toward the
- * frozen teacher's as well as toward the clean target.
+ * Output distillation: the student's output is pulled toward the frozen
+ * teacher's as well as toward the target, by any `loss` plugin (l1 or mse
+ * for restored images; a temperature-scaled KL divergence for logits).
  */
-export const outputKdStrategy = definePlugin({
-  kind: 'strategy',
+export const outputKdStrategy = defineStrategy({
   name: 'output-kd',
   description: 'task loss + weight·distance(student output, teacher output)',
   options: z.object({
-    weight: z.number().nonnegative().default(1),
-    distance: z.enum(['l1', 'mse']).default('l1'),
+    weight: termWeight(1),
+    distance: ref('loss', 'l1'),
   }),
-  create: ({ weight, distance }): Strategy => {
-    let student: Backbone | undefined;
-    let teacher: Backbone | undefined;
+  teacher: true,
+  setup: ({ options, registry, path }) => {
+    const distance = registry.createFrom(
+      'loss',
+      asRef(options.distance),
+      `${path}.options.distance`,
+    );
+    const weight = weightSchedule(registry, options.weight, `${path}.options.weight`);
     return {
-      name: 'output-kd',
-      needsTeacher: true,
-      attach: (models) => {
-        student = models.student;
-        teacher = models.teacher;
-      },
-      modules: () => ({}),
-      loss: (batch, task) => {
-        const s = student!.forward(batch.input).output;
-        const t = teacher!.forward(batch.input, { training: false }).output;
-        const diff = tf.sub(s, t);
-        const d = distance === 'l1' ? tf.mean(tf.abs(diff)) : tf.mean(tf.square(diff));
-        return combineLosses({
-          task: task(s, batch.target),
-          kd: {
-            total: tf.mul(d, weight) as tf.Scalar,
-            terms: { [distance]: tf.mul(d, weight) as tf.Scalar },
-          },
-        });
-      },
-      dispose: () => {},
+      teacherOutput: true,
+      loss: ({ student, teacher, step, totalSteps }) => ({
+        [`kd.${distance.name}`]: tf.mul(
+          distance.compute(student.output, teacher!.output!),
+          weight(step, totalSteps),
+        ) as tf.Scalar,
+      }),
     };
   },
 });

@@ -1,82 +1,59 @@
 import {
-  type Backbone,
-  combineLosses,
-  definePlugin,
+  asRef,
+  defineStrategy,
   ref,
-  type StepLoss,
-  type Strategy,
+  SpikedistillError,
+  termWeight,
   tf,
+  weightSchedule,
 } from '@spikedistill/core';
 import { z } from 'zod';
-import type { Quantizer } from '../types.js';
-import { HintLayers, hintOptions } from './hint-layers.js';
 
 /**
  * Twin Network Augmentation (Deckers et al., arXiv 2409.15849): a second copy
  * of the student, initialised differently, is trained alongside it;
  * L = task(snn) + task(twin) + α·MSE(out_snn, out_twin), with gradients into
- * both. Only the student is kept. With `quantizer: ternary` the student
- * computes with ternary weights (straight-through), the setting where the
- * paper finds TNA loses least. With `hint` the student also takes teacher
- * hints (TNA + H-KD).
+ * both. Only the student is kept. A quantised student (`student.quantizer:
+ * ternary`) is the setting where the paper finds TNA helps most;
+ * `quantizeTwin` quantises the twin the same way. Teacher hints combine with
+ * it through `compose` (TNA + H-KD).
  */
-export const tnaStrategy = definePlugin({
-  kind: 'strategy',
+export const tnaStrategy = defineStrategy({
   name: 'tna',
-  description: 'twin co-training with output MSE; optional ternary weights and teacher hints',
+  description: 'twin co-training: the twin’s task loss + α·distance between the two outputs',
   options: z.object({
-    alpha: z.number().nonnegative().default(1),
-    quantizer: ref('quantizer').nullable().default(null),
+    alpha: termWeight(1),
+    distance: ref('loss', 'mse'),
     quantizeTwin: z.boolean().default(false),
-    hint: hintOptions.nullable().default(null),
   }),
-  create: (options): Strategy => {
-    let student: Backbone | undefined;
-    let teacher: Backbone | undefined;
-    let twin: Backbone | undefined;
-    let hints: HintLayers | undefined;
+  setup: ({ options, registry, path, studentQuantizer, makeStudentLike }) => {
+    const distance = registry.createFrom(
+      'loss',
+      asRef(options.distance),
+      `${path}.options.distance`,
+    );
+    const alpha = weightSchedule(registry, options.alpha, `${path}.options.alpha`);
+    if (options.quantizeTwin && !studentQuantizer) {
+      throw new SpikedistillError(
+        'E_CONFIG',
+        `${path}.options.quantizeTwin: the student has no quantizer to share; set student.quantizer (e.g. ternary)`,
+      );
+    }
+    // A different config path gives the twin its own random initialisation.
+    const twin = makeStudentLike('twin');
+    if (options.quantizeTwin) twin.setWeightTransform(studentQuantizer!.quantize);
     return {
-      name: 'tna',
-      get needsTeacher() {
-        return options.hint !== null;
-      },
-      attach: (models, ctx) => {
-        student = models.student;
-        teacher = models.teacher;
-        // A different config path gives the twin its own random init.
-        twin = ctx.registry.createFrom('backbone', ctx.studentRef, `${ctx.path}.twin`);
-        if (options.quantizer) {
-          const q: Quantizer = ctx.registry.createFrom(
-            'quantizer',
-            options.quantizer,
-            `${ctx.path}.quantizer`,
-          );
-          student.setWeightTransform(q.quantize);
-          if (options.quantizeTwin) twin.setWeightTransform(q.quantize);
-        }
-        if (options.hint && teacher) {
-          hints = new HintLayers(options.hint, student, teacher, ctx.registry, `${ctx.path}.hint`);
-        }
-      },
-      modules: () => ({ twin: twin!, ...(hints ? { adapters: hints.adapters } : {}) }),
-      loss: (batch, task) => {
-        const s = student!.forward(batch.input, { taps: hints?.studentTaps ?? [] });
-        const t = twin!.forward(batch.input).output;
-        const mse = tf.mul(tf.mean(tf.squaredDifference(s.output, t)), options.alpha) as tf.Scalar;
-        const parts: Record<string, StepLoss> = {
-          task: task(s.output, batch.target),
-          twin: task(t, batch.target),
-          tna: { total: mse, terms: { mse } },
-        };
-        if (hints && teacher) {
-          const th = teacher.forward(batch.input, { taps: hints.teacherTaps, training: false });
-          parts.hint = hints.loss(s.taps, th.taps, options.hint!.weight);
-        }
-        return combineLosses(parts);
-      },
-      dispose: () => {
-        twin?.dispose();
-        hints?.adapters.dispose();
+      twins: [twin],
+      loss: ({ student, twins, batch, task, step, totalSteps }) => {
+        const out = twins[0]!.output;
+        const terms: Record<string, tf.Scalar> = {};
+        for (const [name, t] of Object.entries(task(out, batch.target).terms))
+          terms[`twin.${name}`] = t;
+        terms[`tna.${distance.name}`] = tf.mul(
+          distance.compute(student.output, out),
+          alpha(step, totalSteps),
+        ) as tf.Scalar;
+        return terms;
       },
     };
   },

@@ -1,22 +1,20 @@
-import { definePlugin, tf } from '@spikedistill/core';
+import { tf } from '@spikedistill/core';
 import { z } from 'zod';
-import type { NeuronFactory } from '../kinds.js';
 import type { Surrogate } from '../surrogates/surrogate.js';
-import { chargeLif, resetLif } from './dynamics.js';
-import { Neuron, type NeuronState, type StepResult } from './neuron.js';
-import { lifFamilyOptions, resolveSurrogate } from './options.js';
+import { defineNeuron } from './define-neuron.js';
+import { chargeLif } from './dynamics.js';
+import { BaseNode, type NeuronState } from './neuron.js';
+import { lifFamilyOptions } from './options.js';
 
-export interface AlifOptions {
-  tau: number;
-  threshold: number;
-  vReset: number | null;
-  decayInput: boolean;
-  detachReset: boolean;
-  /** Time constant of the adaptation variable (> 1). */
-  tauAdapt: number;
-  /** How much each recent spike raises the threshold (≥ 0). */
-  adaptation: number;
-}
+export const alifOptions = z.object({
+  tau: z.number().gt(1).default(2).describe('membrane time constant τ (> 1)'),
+  decayInput: z.boolean().default(true).describe('the input is divided by τ too'),
+  ...lifFamilyOptions,
+  tauAdapt: z.number().gt(1).default(20).describe('adaptation time constant τ_a (> 1)'),
+  adaptation: z.number().min(0).default(0.2).describe('threshold increase b per unit of A (≥ 0)'),
+});
+
+export type AlifOptions = Omit<z.output<typeof alifOptions>, 'surrogate'>;
 
 /**
  * Adaptive-threshold LIF (after Bellec et al. 2018's ALIF), in the same
@@ -29,59 +27,39 @@ export interface AlifOptions {
  *
  * A[0] = 0, so with b = 0 it is exactly LIF.
  */
-export class AlifNeuron extends Neuron {
+export class AlifNeuron extends BaseNode {
   readonly kind: string = 'alif';
-  readonly threshold: number;
 
   constructor(
     readonly options: AlifOptions,
-    readonly surrogate: Surrogate,
+    surrogate: Surrogate,
   ) {
-    super();
-    this.threshold = options.threshold;
+    super(surrogate, options);
   }
 
-  protected initialState(shape: readonly number[]): NeuronState {
-    return {
-      v: tf.fill(shape as number[], this.options.vReset ?? 0),
-      a: tf.zeros(shape as number[]),
-    };
+  protected override initialState(shape: readonly number[]): NeuronState {
+    return { ...super.initialState(shape), a: tf.zeros(shape as number[]) };
   }
 
-  protected dynamics(x: tf.Tensor, state: NeuronState): StepResult {
-    const { tau, threshold, vReset, decayInput, detachReset, tauAdapt, adaptation } = this.options;
+  protected override thresholdAt(state: NeuronState): tf.Tensor {
+    return tf.add(tf.mul(state.a!, this.options.adaptation), this.threshold);
+  }
+
+  protected charge(x: tf.Tensor, state: NeuronState): tf.Tensor {
+    const { tau, vReset, decayInput } = this.options;
+    return chargeLif(state.v!, x, 1 / tau, vReset, decayInput);
+  }
+
+  protected override adapt(state: NeuronState, spikes: tf.Tensor): NeuronState {
     const a = state.a!;
-    const theta = tf.add(tf.mul(a, adaptation), threshold);
-    const h = chargeLif(state.v!, x, 1 / tau, vReset, decayInput);
-    const spikes = this.surrogate.spike(tf.sub(h, theta));
-    const v = resetLif(h, spikes, vReset, theta, detachReset);
-    const aNext = tf.add(tf.sub(a, tf.div(a, tauAdapt)), spikes);
-    return { spikes, h, state: { v, a: aNext } };
+    return { a: tf.add(tf.sub(a, tf.div(a, this.options.tauAdapt)), spikes) };
   }
 }
 
-export const alifOptions = z.object({
-  tau: z.number().gt(1).default(2).describe('membrane time constant τ (> 1)'),
-  decayInput: z.boolean().default(true).describe('the input is divided by τ too'),
-  ...lifFamilyOptions,
-  tauAdapt: z.number().gt(1).default(20).describe('adaptation time constant τ_a (> 1)'),
-  adaptation: z.number().min(0).default(0.2).describe('threshold increase b per unit of A (≥ 0)'),
-});
-
-export const alifNeuron = definePlugin({
-  kind: 'neuron',
+export const alifNeuron = defineNeuron({
   name: 'alif',
   description:
     'Adaptive-threshold LIF: θ[t] = θ₀ + b·A[t−1], A decays with τ_a and grows by each spike',
   options: alifOptions,
-  create: (options, ctx): NeuronFactory<z.output<typeof alifOptions>> => {
-    const surrogate = resolveSurrogate(options.surrogate, ctx);
-    return {
-      name: 'alif',
-      options,
-      surrogate,
-      threshold: options.threshold,
-      create: () => new AlifNeuron(options, surrogate),
-    };
-  },
+  layer: (options, surrogate) => new AlifNeuron(options, surrogate),
 });

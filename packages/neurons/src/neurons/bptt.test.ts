@@ -131,3 +131,26 @@ describe('backpropagation through time, LIF (3 steps)', () => {
     }
   });
 });
+
+describe('backpropagation through a single step (T = 1), unfused', () => {
+  it('gives the surrogate gradient, as the step it is', () => {
+    const neuron = new LifNeuron(base, sigmoid);
+    neuron.allowFused = false;
+    const input = tf.tensor([0.6, 2.4], [1, 2]);
+    const got = tf.grad((z: tf.Tensor) => {
+      const out = tf.sum(neuron.forward(z)) as tf.Scalar;
+      neuron.resetState();
+      return out;
+    })(input);
+    // H = x/τ; dS/dx = g(H − θ)/τ with the sigmoid surrogate (α = 4).
+    const g = (u: number) => {
+      const s = 1 / (1 + Math.exp(-4 * u));
+      return 4 * s * (1 - s);
+    };
+    const values = [...got.dataSync()];
+    expect(values[0]).toBeCloseTo(g(0.3 - 1) / 2, 5);
+    expect(values[1]).toBeCloseTo(g(1.2 - 1) / 2, 5);
+    tf.dispose([input, got]);
+    neuron.dispose();
+  });
+});

@@ -1,15 +1,12 @@
-import { definePlugin } from '@spikedistill/core';
 import { z } from 'zod';
-import type { NeuronFactory } from '../kinds.js';
 import type { Surrogate } from '../surrogates/surrogate.js';
+import { defineNeuron } from './define-neuron.js';
 import { LifNeuron } from './lif.js';
-import { lifFamilyOptions, resolveSurrogate } from './options.js';
+import { lifFamilyOptions } from './options.js';
 
-export interface IfOptions {
-  threshold: number;
-  vReset: number | null;
-  detachReset: boolean;
-}
+export const ifOptions = z.object({ ...lifFamilyOptions });
+
+export type IfOptions = Omit<z.output<typeof ifOptions>, 'surrogate'>;
 
 /**
  * Integrate-and-fire (SpikingJelly `IFNode`): LIF without leak,
@@ -23,21 +20,9 @@ export class IfNeuron extends LifNeuron {
   }
 }
 
-export const ifOptions = z.object({ ...lifFamilyOptions });
-
-export const ifNeuron = definePlugin({
-  kind: 'neuron',
+export const ifNeuron = defineNeuron({
   name: 'if',
   description: 'Integrate-and-fire: LIF without leak (SpikingJelly IFNode)',
   options: ifOptions,
-  create: (options, ctx): NeuronFactory<z.output<typeof ifOptions>> => {
-    const surrogate = resolveSurrogate(options.surrogate, ctx);
-    return {
-      name: 'if',
-      options,
-      surrogate,
-      threshold: options.threshold,
-      create: () => new IfNeuron(options, surrogate),
-    };
-  },
+  layer: (options, surrogate) => new IfNeuron(options, surrogate),
 });

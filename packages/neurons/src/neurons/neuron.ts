@@ -1,6 +1,7 @@
 import { Module, ShapeError, tf } from '@spikedistill/core';
 import { NeuronMonitor } from '../monitors/monitor.js';
 import type { Surrogate } from '../surrogates/surrogate.js';
+import { resetLif } from './dynamics.js';
 
 /** A neuron layer's state between steps (e.g. `{ v }`, or `{ v, a }` for adaptive models). */
 export type NeuronState = Record<string, tf.Tensor>;
@@ -69,7 +70,12 @@ export abstract class Neuron extends Module {
     if (x.rank < 2) throw new ShapeError(`${this.kind} neuron (multi-step)`, '[T, N, …]', x.shape);
     const fused = this.fusedForward(x);
     if (fused) return fused;
-    return tf.tidy(() => tf.stack(tf.unstack(x).map((xt) => this.step(xt))));
+    return tf.tidy(() => {
+      // tfjs 4.22's gradient of unstack fails for T = 1 (its one output
+      // reaches the gradient function unwrapped), so one step is a reshape.
+      const steps = x.shape[0] === 1 ? [tf.reshape(x, x.shape.slice(1))] : tf.unstack(x);
+      return tf.stack(steps.map((xt) => this.step(xt)));
+    });
   }
 
   /**
@@ -122,5 +128,84 @@ export abstract class Neuron extends Module {
         shape as number[],
       );
     }
+  }
+}
+
+/** What the shared fire and reset of `BaseNode` read. */
+export interface FireResetOptions {
+  /** Firing threshold θ (> 0). */
+  readonly threshold: number;
+  /** Reset value V_r; null: soft reset (subtract θ). Default 0. */
+  readonly vReset?: number | null;
+  /** The reset path carries no gradient. Default false. */
+  readonly detachReset?: boolean;
+}
+
+/**
+ * SpikingJelly's `BaseNode`: a neuron is its charge function. Each step
+ *
+ *     H[t] = charge(X[t], state)                 (subclass)
+ *     S[t] = Θ(H[t] − θ[t])                      (fire: the surrogate's spike, a spike when H = θ)
+ *     V[t] = S·V_r + (1 − S)·H   or, soft,  H − S·θ[t]      (reset; detached with `detachReset`)
+ *
+ * θ[t] is the threshold unless `thresholdAt` says otherwise (adaptive
+ * models), and `adapt` adds state beyond the membrane (e.g. an adaptation
+ * variable). The membrane is `state.v`, starting at V_r (0 for soft reset).
+ * Models with another order (snnTorch's Leaky) override `fire` and `reset`.
+ */
+export abstract class BaseNode extends Neuron {
+  /** Name of the membrane in the state (what `charge` reads and `reset` writes). */
+  protected readonly membrane: string = 'v';
+
+  constructor(
+    readonly surrogate: Surrogate,
+    private readonly fireReset: FireResetOptions,
+  ) {
+    super();
+  }
+
+  get threshold(): number {
+    return this.fireReset.threshold;
+  }
+
+  /** H[t] from the input and the state before the step (SpikingJelly `neuronal_charge`). */
+  protected abstract charge(x: tf.Tensor, state: NeuronState): tf.Tensor;
+
+  /** θ[t]: the threshold of this step. */
+  protected thresholdAt(_state: NeuronState): number | tf.Tensor {
+    return this.threshold;
+  }
+
+  /** S[t] = Θ(H − θ) forward, the surrogate's derivative backward (`neuronal_fire`). */
+  protected fire(h: tf.Tensor, theta: number | tf.Tensor): tf.Tensor {
+    return this.surrogate.spike(tf.sub(h, theta));
+  }
+
+  /** The membrane after the spikes (`neuronal_reset`): hard to V_r, or soft by θ. */
+  protected reset(
+    h: tf.Tensor,
+    spikes: tf.Tensor,
+    theta: number | tf.Tensor,
+    _state: NeuronState,
+  ): tf.Tensor {
+    const { vReset = 0, detachReset = false } = this.fireReset;
+    return resetLif(h, spikes, vReset, theta, detachReset);
+  }
+
+  /** State besides the membrane after the step (none by default). */
+  protected adapt(_state: NeuronState, _spikes: tf.Tensor): NeuronState {
+    return {};
+  }
+
+  protected initialState(shape: readonly number[]): NeuronState {
+    return { [this.membrane]: tf.fill(shape as number[], this.fireReset.vReset ?? 0) };
+  }
+
+  protected dynamics(x: tf.Tensor, state: NeuronState): StepResult {
+    const theta = this.thresholdAt(state);
+    const h = this.charge(x, state);
+    const spikes = this.fire(h, theta);
+    const membrane = this.reset(h, spikes, theta, state);
+    return { spikes, h, state: { [this.membrane]: membrane, ...this.adapt(state, spikes) } };
   }
 }

@@ -1,36 +1,33 @@
-import { definePlugin, tf } from '@spikedistill/core';
+import { tf } from '@spikedistill/core';
 import { z } from 'zod';
-import type { NeuronFactory } from '../kinds.js';
 import type { Surrogate } from '../surrogates/surrogate.js';
-import { chargeLif, resetLif } from './dynamics.js';
-import { Neuron, type NeuronState, type StepResult } from './neuron.js';
-import { lifFamilyOptions, resolveSurrogate } from './options.js';
+import { defineNeuron } from './define-neuron.js';
+import { chargeLif } from './dynamics.js';
+import { BaseNode, type NeuronState } from './neuron.js';
+import { lifFamilyOptions } from './options.js';
 
-export interface PlifOptions {
-  /** Initial τ₀ (> 1); the parameter starts at w₀ = −ln(τ₀ − 1). */
-  initTau: number;
-  threshold: number;
-  vReset: number | null;
-  decayInput: boolean;
-  detachReset: boolean;
-}
+export const plifOptions = z.object({
+  initTau: z.number().gt(1).default(2).describe('initial time constant τ₀ (> 1)'),
+  decayInput: z.boolean().default(true).describe('the input is divided by τ too'),
+  ...lifFamilyOptions,
+});
+
+export type PlifOptions = Omit<z.output<typeof plifOptions>, 'surrogate'>;
 
 /**
  * Parametric LIF (Fang et al. 2021; SpikingJelly `ParametricLIFNode`): LIF
  * with a learnable time constant, `1/τ = sigmoid(w)`, one `w` per layer,
  * initialised at `w₀ = −ln(τ₀ − 1)` so that 1/τ starts at 1/τ₀.
  */
-export class PlifNeuron extends Neuron {
+export class PlifNeuron extends BaseNode {
   readonly kind: string = 'plif';
-  readonly threshold: number;
   readonly w: tf.Variable;
 
   constructor(
     readonly options: PlifOptions,
-    readonly surrogate: Surrogate,
+    surrogate: Surrogate,
   ) {
-    super();
-    this.threshold = options.threshold;
+    super(surrogate, options);
     this.w = this.param('w', tf.scalar(-Math.log(options.initTau - 1)));
   }
 
@@ -40,37 +37,15 @@ export class PlifNeuron extends Neuron {
     return 1 + Math.exp(-w);
   }
 
-  protected initialState(shape: readonly number[]): NeuronState {
-    return { v: tf.fill(shape as number[], this.options.vReset ?? 0) };
-  }
-
-  protected dynamics(x: tf.Tensor, state: NeuronState): StepResult {
-    const { threshold, vReset, decayInput, detachReset } = this.options;
-    const h = chargeLif(state.v!, x, tf.sigmoid(this.w), vReset, decayInput);
-    const spikes = this.surrogate.spike(tf.sub(h, threshold));
-    return { spikes, h, state: { v: resetLif(h, spikes, vReset, threshold, detachReset) } };
+  protected charge(x: tf.Tensor, state: NeuronState): tf.Tensor {
+    const { vReset, decayInput } = this.options;
+    return chargeLif(state.v!, x, tf.sigmoid(this.w), vReset, decayInput);
   }
 }
 
-export const plifOptions = z.object({
-  initTau: z.number().gt(1).default(2).describe('initial time constant τ₀ (> 1)'),
-  decayInput: z.boolean().default(true).describe('the input is divided by τ too'),
-  ...lifFamilyOptions,
-});
-
-export const plifNeuron = definePlugin({
-  kind: 'neuron',
+export const plifNeuron = defineNeuron({
   name: 'plif',
   description: 'Parametric LIF: learnable 1/τ = sigmoid(w), w₀ = −ln(τ₀ − 1)',
   options: plifOptions,
-  create: (options, ctx): NeuronFactory<z.output<typeof plifOptions>> => {
-    const surrogate = resolveSurrogate(options.surrogate, ctx);
-    return {
-      name: 'plif',
-      options,
-      surrogate,
-      threshold: options.threshold,
-      create: () => new PlifNeuron(options, surrogate),
-    };
-  },
+  layer: (options, surrogate) => new PlifNeuron(options, surrogate),
 });

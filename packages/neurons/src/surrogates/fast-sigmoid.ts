@@ -1,6 +1,5 @@
-import { definePlugin, tf } from '@spikedistill/core';
-import { z } from 'zod';
-import { makeSurrogate, type Surrogate } from './surrogate.js';
+import { tf } from '@spikedistill/core';
+import { defineSurrogate } from './surrogate.js';
 
 /**
  * Fast sigmoid (SuperSpike, Zenke & Ganguli 2018; snnTorch's `fast_sigmoid`
@@ -9,18 +8,11 @@ import { makeSurrogate, type Surrogate } from './surrogate.js';
  *     g'(x) = 1 / (1 + α·|x|)²                    α = 25
  *     g(x)  = 1/2 + x / (1 + α·|x|)
  */
-export const fastSigmoidSurrogate = definePlugin({
-  kind: 'surrogate',
+export const fastSigmoidSurrogate = defineSurrogate({
   name: 'fast-sigmoid',
   description: "Fast sigmoid (SuperSpike): g'(x) = 1 / (1 + α·|x|)², α = 25 (snnTorch's slope)",
-  options: z.object({ alpha: z.number().positive().default(25) }),
-  create: ({ alpha }): Surrogate =>
-    makeSurrogate({
-      name: 'fast-sigmoid',
-      alpha,
-      fusedName: 'fast-sigmoid',
-      primitive: (x, a) => tf.tidy(() => tf.add(0.5, tf.div(x, tf.add(1, tf.mul(tf.abs(x), a))))),
-      derivative: (x, a) =>
-        tf.tidy(() => tf.reciprocal(tf.square(tf.add(1, tf.mul(tf.abs(x), a))))),
-    }),
+  alpha: 25,
+  fusedName: 'fast-sigmoid',
+  primitive: (x, a) => tf.tidy(() => tf.add(0.5, tf.div(x, tf.add(1, tf.mul(tf.abs(x), a))))),
+  derivative: (x, a) => tf.tidy(() => tf.reciprocal(tf.square(tf.add(1, tf.mul(tf.abs(x), a))))),
 });

@@ -6,6 +6,7 @@ import { triangleSurrogate } from './triangle.js';
 
 export { atanSurrogate, fastSigmoidSurrogate, rectSurrogate, sigmoidSurrogate, triangleSurrogate };
 export {
+  defineSurrogate,
   makeSurrogate,
   type Surrogate,
   type SurrogateDefinition,

@@ -1,6 +1,5 @@
-import { definePlugin, tf } from '@spikedistill/core';
-import { z } from 'zod';
-import { makeSurrogate, type Surrogate } from './surrogate.js';
+import { tf } from '@spikedistill/core';
+import { defineSurrogate } from './surrogate.js';
 
 /**
  * Rectangular surrogate (STBP, Wu et al. 2018), width α, height 1/α, area 1:
@@ -8,17 +7,11 @@ import { makeSurrogate, type Surrogate } from './surrogate.js';
  *     g'(x) = 1/α if |x| < α/2, else 0            α = 1
  *     g(x)  = clip(x/α + 1/2, 0, 1)
  */
-export const rectSurrogate = definePlugin({
-  kind: 'surrogate',
+export const rectSurrogate = defineSurrogate({
   name: 'rect',
   description: "Rectangular surrogate (STBP): g'(x) = 1/α where |x| < α/2, else 0; α = 1",
-  options: z.object({ alpha: z.number().positive().default(1) }),
-  create: ({ alpha }): Surrogate =>
-    makeSurrogate({
-      name: 'rect',
-      alpha,
-      fusedName: 'rect',
-      primitive: (x, a) => tf.tidy(() => tf.clipByValue(tf.add(tf.div(x, a), 0.5), 0, 1)),
-      derivative: (x, a) => tf.tidy(() => tf.div(tf.cast(tf.less(tf.abs(x), a / 2), 'float32'), a)),
-    }),
+  alpha: 1,
+  fusedName: 'rect',
+  primitive: (x, a) => tf.tidy(() => tf.clipByValue(tf.add(tf.div(x, a), 0.5), 0, 1)),
+  derivative: (x, a) => tf.tidy(() => tf.div(tf.cast(tf.less(tf.abs(x), a / 2), 'float32'), a)),
 });

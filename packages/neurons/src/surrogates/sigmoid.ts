@@ -1,6 +1,5 @@
-import { definePlugin, tf } from '@spikedistill/core';
-import { z } from 'zod';
-import { makeSurrogate, type Surrogate } from './surrogate.js';
+import { tf } from '@spikedistill/core';
+import { defineSurrogate } from './surrogate.js';
 
 /**
  * Sigmoid surrogate (SpikingJelly `surrogate.Sigmoid`, its default):
@@ -8,21 +7,15 @@ import { makeSurrogate, type Surrogate } from './surrogate.js';
  *     g(x)  = σ(αx)
  *     g'(x) = α · σ(αx) · (1 − σ(αx))          α = 4
  */
-export const sigmoidSurrogate = definePlugin({
-  kind: 'surrogate',
+export const sigmoidSurrogate = defineSurrogate({
   name: 'sigmoid',
   description: "Sigmoid surrogate: g'(x) = α·σ(αx)·(1 − σ(αx)), α = 4 (SpikingJelly's default)",
-  options: z.object({ alpha: z.number().positive().default(4) }),
-  create: ({ alpha }): Surrogate =>
-    makeSurrogate({
-      name: 'sigmoid',
-      alpha,
-      fusedName: 'sigmoid',
-      primitive: (x, a) => tf.sigmoid(tf.mul(x, a)),
-      derivative: (x, a) =>
-        tf.tidy(() => {
-          const s = tf.sigmoid(tf.mul(x, a));
-          return tf.mul(tf.mul(s, tf.sub(1, s)), a);
-        }),
+  alpha: 4,
+  fusedName: 'sigmoid',
+  primitive: (x, a) => tf.sigmoid(tf.mul(x, a)),
+  derivative: (x, a) =>
+    tf.tidy(() => {
+      const s = tf.sigmoid(tf.mul(x, a));
+      return tf.mul(tf.mul(s, tf.sub(1, s)), a);
     }),
 });

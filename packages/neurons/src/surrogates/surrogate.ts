@@ -1,4 +1,5 @@
-import { type FusedSurrogateName, tf } from '@spikedistill/core';
+import { definePlugin, type FusedSurrogateName, type Plugin, tf } from '@spikedistill/core';
+import { z } from 'zod';
 import { unaryCustomGrad } from '../util/custom-grad.js';
 
 /**
@@ -56,6 +57,31 @@ export function makeSurrogate(def: SurrogateDefinition): Surrogate {
     primitive: (x) => def.primitive(x, alpha),
     ...(def.fusedName ? { fusedName: def.fusedName } : {}),
   };
+}
+
+/**
+ * A `surrogate` plugin from its formula: g'(x) and its primitive g, each a
+ * function of x = H − θ and the width α (the plugin's one option, `alpha`,
+ * with this default). Write the formula in the docstring of the plugin.
+ */
+export function defineSurrogate(definition: {
+  name: string;
+  description: string;
+  /** Default α (> 0). */
+  alpha: number;
+  derivative(x: tf.Tensor, alpha: number): tf.Tensor;
+  primitive(x: tf.Tensor, alpha: number): tf.Tensor;
+  /** Set when the fused LIF kernel knows this surrogate under that name. */
+  fusedName?: FusedSurrogateName;
+}): Plugin<'surrogate', { alpha: number }, Surrogate> {
+  const { alpha: defaultAlpha, description, ...formula } = definition;
+  return definePlugin({
+    kind: 'surrogate',
+    name: definition.name,
+    description,
+    options: z.object({ alpha: z.number().positive().default(defaultAlpha) }),
+    create: ({ alpha }): Surrogate => makeSurrogate({ ...formula, alpha }),
+  });
 }
 
 /**

@@ -1,8 +1,8 @@
-import { Conv2d, Module, Rng, ShapeError, tf } from '@spikedistill/core';
+import { Module, Rng, ShapeError, tf } from '@spikedistill/core';
+import { type BatchNorm, batchToSeq, Conv2d, seqToBatch } from '@spikedistill/nn';
 import type { NeuronFactory } from '../kinds.js';
 import type { Neuron } from '../neurons/neuron.js';
-import { batchNormThroughTime, type TemporalBatchNorm, tdBN } from './batch-norm.js';
-import { batchToSeq, seqToBatch } from './seq-batch.js';
+import { batchNormThroughTime, tdBN } from './batch-norm.js';
 
 export type BlockNorm = 'tdbn' | 'bn' | 'none';
 
@@ -44,7 +44,7 @@ export interface SpikingConvOutput {
  */
 export class SpikingConvBlock extends Module {
   readonly conv: Conv2d;
-  readonly norm: TemporalBatchNorm | undefined;
+  readonly norm: BatchNorm | undefined;
   readonly neuron: Neuron;
   readonly inChannels: number;
   readonly outChannels: number;

@@ -1,14 +1,7 @@
-export {
-  batchNormThroughTime,
-  TemporalBatchNorm,
-  type TemporalBatchNormOptions,
-  tdBN,
-} from './batch-norm.js';
+export { batchNormThroughTime, tdBN } from './batch-norm.js';
 export {
   type BlockNorm,
   SpikingConvBlock,
   type SpikingConvBlockOptions,
   type SpikingConvOutput,
 } from './conv-block.js';
-export { batchToSeq, overTime, seqToBatch } from './seq-batch.js';
-export { type ForwardModule, TimeDistributed } from './time-distributed.js';

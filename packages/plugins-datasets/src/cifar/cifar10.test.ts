@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { makeRegistry, tempDir } from '../testing/fixtures.js';
 import { CIFAR_RECORD, decodeCifarRecords, encodeCifarRecords } from './cifar-format.js';
 import { CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES } from './cifar10.js';
-import type { ClassificationData } from './classification-data.js';
+import { type ClassificationData, createClassificationData } from './classification-data.js';
 import type { LabeledImages } from './labeled-images.js';
 
 function randomLabeled(count: number, seed: number): LabeledImages {
@@ -97,6 +97,66 @@ describe('cifar10 plugin', () => {
 });
 
 describe('cifar10-synthetic', () => {
+  it('batch k is a function of (seed, k): a fresh pipeline that seeks to k gives it', async () => {
+    const make = () =>
+      makeRegistry().create('dataset', 'cifar10-synthetic', { seed: 4 }) as ClassificationData;
+    const sequential = make();
+    const drawn: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const b = await sequential.nextArrays(8);
+      drawn.push([...b.labels, ...b.input.subarray(0, 64)].join());
+    }
+    sequential.close();
+    const resumed = make();
+    resumed.seek(2);
+    const b = await resumed.nextArrays(8);
+    resumed.close();
+    expect([...b.labels, ...b.input.subarray(0, 64)].join()).toBe(drawn[2]);
+  });
+
+  it('augment without flips only shifts', async () => {
+    // createClassificationData's `flip: false` is what digit data sets use.
+    const image = new Uint8Array(32 * 32 * 3).map((_, i) => (i * 37) % 251);
+    const data = createClassificationData({
+      name: 'one',
+      classNames: ['a'],
+      channels: 3,
+      trainSize: 1,
+      testSize: 1,
+      data: Promise.resolve({
+        train: {
+          pixels: image,
+          labels: new Uint8Array(1),
+          count: 1,
+          height: 32,
+          width: 32,
+          channels: 3,
+        },
+        test: {
+          pixels: image,
+          labels: new Uint8Array(1),
+          count: 1,
+          height: 32,
+          width: 32,
+          channels: 3,
+        },
+      }),
+      seed: 1,
+      augment: true,
+      shift: 0,
+      flip: false,
+      prefetch: 0,
+      evalBatch: 1,
+    });
+    const b = await data.nextArrays(4);
+    data.close();
+    for (let n = 0; n < 4; n++) {
+      expect(
+        Array.from(b.input.subarray(n * 3072, (n + 1) * 3072), (v) => Math.round(v * 255)),
+      ).toEqual(Array.from(image));
+    }
+  });
+
   it('yields [N, 32, 32, 3] images in [0, 1] and integer labels of every class', async () => {
     const data = makeRegistry().create('dataset', 'cifar10-synthetic', {
       seed: 1,

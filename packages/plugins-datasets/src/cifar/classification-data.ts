@@ -30,6 +30,8 @@ export interface ClassificationData extends TrainingData {
   readonly testSize: number;
   readonly seed: number;
   ready(): Promise<void>;
+  /** Continue as if `batches` batches had been drawn (exact resume). */
+  seek(batches: number): void;
   nextArrays(batchSize: number): Promise<LabeledBatch>;
   /** The test set as arrays, in batches of `batchSize`, in file order. */
   testBatches(batchSize?: number): AsyncIterable<Omit<LabeledBatch, 'index'>>;
@@ -45,7 +47,12 @@ export interface ClassificationDataOptions {
   /** Both splits, possibly still loading. */
   data: Promise<{ train: LabeledImages; test: LabeledImages }>;
   seed: number;
+  /** Random shifts (zeros shifted in) and, unless `flip` is false, horizontal flips. */
   augment: boolean;
+  /** Largest shift in pixels, each way (default 4: CIFAR's pad-4 random crop). */
+  shift?: number;
+  /** Mirror half the images (default true; digits and text must not be mirrored). */
+  flip?: boolean;
   prefetch: number;
   evalBatch: number;
 }
@@ -53,11 +60,14 @@ export interface ClassificationDataOptions {
 /**
  * Epochs of shuffled training images: batch i of size n holds positions
  * [i·n, (i+1)·n) of the concatenated per-epoch permutations, so it depends
- * only on (seed, i, n). Augmentation is the standard CIFAR one: a random
- * 32×32 crop of the image zero-padded by 4, and a random horizontal flip.
+ * only on (seed, i, n), and `seek(i)` resumes exactly. Augmentation is by
+ * default the standard CIFAR one: a random 32×32 crop of the image
+ * zero-padded by 4, and a random horizontal flip.
  */
 export function createClassificationData(o: ClassificationDataOptions): ClassificationData {
   const base = new Rng(o.seed);
+  const shift = o.shift ?? 4;
+  const flips = o.flip ?? true;
   let data: { train: LabeledImages; test: LabeledImages } | undefined;
   const loading = o.data.then((d) => {
     data = d;
@@ -85,9 +95,9 @@ export function createClassificationData(o: ClassificationDataOptions): Classifi
       const pos = index * size + i;
       const src = permutation(Math.floor(pos / train.count))[pos % train.count]!;
       labels[i] = train.labels[src]!;
-      const dy = o.augment ? rng.int(-4, 5) : 0;
-      const dx = o.augment ? rng.int(-4, 5) : 0;
-      const flip = o.augment && rng.uniform() < 0.5;
+      const dy = o.augment ? rng.int(-shift, shift + 1) : 0;
+      const dx = o.augment ? rng.int(-shift, shift + 1) : 0;
+      const flip = o.augment && flips && rng.uniform() < 0.5;
       copyShifted(train.pixels, src * per, input, i * per, h, w, c, dy, dx, flip);
     }
     return { input, labels, shape: [size, h, w, c], index };

@@ -32,6 +32,18 @@ describe('Prefetcher', () => {
     expect(await run(3)).toEqual(expected);
   });
 
+  it('seek(k) continues at item k, dropping what was prefetched (exact resume)', async () => {
+    const p = new Prefetcher((i, n) => `${i}/${n}`, 2);
+    expect(await p.take(2)).toBe('0/2');
+    for (let t = 0; t < 5; t++) await tick();
+    p.seek(7);
+    expect(p.position).toBe(7);
+    expect(await p.take(2)).toBe('7/2');
+    await tick();
+    expect(await p.take(2)).toBe('8/2');
+    expect(() => p.seek(-1)).toThrow(RangeError);
+  });
+
   it('reports production errors on take and waits for readiness', async () => {
     let ready!: () => void;
     const gate = new Promise<void>((r) => {

@@ -14,12 +14,17 @@ export const colorOption = z
 
 export type ColorMode = z.infer<typeof colorOption>;
 
-export interface FolderSourceOptions {
-  dir: string;
-  recursive?: boolean;
-  color?: ColorMode;
-  name?: string;
-}
+export const folderOptions = z.object({
+  dir: filePath('folder').describe(
+    'Folder to read (in a config file: relative to the file; in code: to the working directory)',
+  ),
+  recursive: z.boolean().default(false).describe('Include subfolders'),
+  color: colorOption,
+  name: z.string().optional().describe('Name in reports (default: the folder name)'),
+});
+
+/** As a user writes them: defaults may be left out. */
+export type FolderSourceOptions = z.input<typeof folderOptions>;
 
 /**
  * Any folder of PNG/TIFF files. The channel count is fixed when the source is
@@ -51,13 +56,6 @@ export const folder = definePlugin({
   kind: 'images',
   name: 'folder',
   description: 'Every PNG/TIFF image in a folder, in byte-wise sorted order',
-  options: z.object({
-    dir: filePath('folder').describe(
-      'Folder to read (in a config file: relative to the file; in code: to the working directory)',
-    ),
-    recursive: z.boolean().default(false).describe('Include subfolders'),
-    color: colorOption,
-    name: z.string().optional().describe('Name in reports (default: the folder name)'),
-  }),
+  options: folderOptions,
   create: (options): ImageSource => folderSource(options),
 });

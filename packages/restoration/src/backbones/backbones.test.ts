@@ -1,10 +1,9 @@
-import { activateWasm, Conv2d, createRegistry, tf } from '@spikedistill/core';
+import { activateWasm, createRegistry, tf } from '@spikedistill/core';
+import { Conv2d, ConvTranspose2x2, DepthwiseConv2d } from '@spikedistill/nn';
 import { conformance } from '@spikedistill/core/testing';
 import { describe, expect, it } from 'vitest';
 import { register as registerNeurons } from '@spikedistill/neurons';
 import { register } from '../index.js';
-import { ConvTranspose2x2 } from '../nn/conv-transpose2d.js';
-import { DepthwiseConv2d } from '../nn/depthwise-conv2d.js';
 import { forwardChecks } from '../testing/backbone-checks.js';
 
 const makeRegistry = () =>
@@ -125,5 +124,83 @@ describe('dncnn', () => {
     );
     a.dispose();
     b.dispose();
+  });
+});
+
+describe('features (a frozen teacher that needs only taps)', () => {
+  it('gives the forward pass’s taps exactly, computing no deeper than the deepest tap', async () => {
+    await tf.setBackend('cpu');
+    for (const [name, options] of Object.entries(small)) {
+      const model = makeRegistry().create('backbone', name, options);
+      model.eval();
+      const taps = model.tapInfo.map((t) => t.name);
+      const first = taps[0]!;
+      const x = tf.randomUniform([1, 16, 16, model.inputChannels], 0, 1, 'float32', 4);
+      const convs = model.modules().filter(([, m]) => m instanceof Conv2d) as Array<
+        [string, Conv2d]
+      >;
+      let calls = 0;
+      for (const [, conv] of convs) {
+        const forward = conv.forward.bind(conv);
+        conv.forward = (input) => {
+          calls++;
+          return forward(input);
+        };
+      }
+      const full = model.forward(x, { taps, training: false });
+      const fullCalls = calls;
+      calls = 0;
+      model.resetState(); // spiking models keep the last forward's membranes until the next
+      const before = tf.memory().numTensors;
+      const shallow = model.features!(x, [first]);
+      expect(tf.memory().numTensors, name).toBe(before + 1);
+      expect(calls, `${name} stops at ${first}`).toBeLessThan(fullCalls);
+      expect([...shallow[first]!.dataSync()], name).toEqual([...full.taps[first]!.dataSync()]);
+      const all = model.features!(x, taps);
+      for (const t of taps)
+        expect([...all[t]!.dataSync()], `${name} ${t}`).toEqual([...full.taps[t]!.dataSync()]);
+      tf.dispose([
+        x,
+        full.output,
+        ...Object.values(full.taps),
+        ...Object.values(shallow),
+        ...Object.values(all),
+      ]);
+      model.dispose();
+    }
+  });
+});
+
+describe('inference memory', () => {
+  it('dncnn frees each activation as it goes outside a tape, with bit-identical output', async () => {
+    await tf.setBackend('cpu');
+    const model = makeRegistry().create('backbone', 'dncnn', { depth: 17, width: 16 });
+    model.eval();
+    const x = tf.randomUniform([1, 32, 32, 1], 0, 1, 'float32', 8);
+    const peak = async (f: () => void) => {
+      const before = tf.memory().numBytes;
+      return (await tf.profile(f)).peakBytes - before;
+    };
+    let inTape: Float32Array | undefined;
+    let outside: Float32Array | undefined;
+    // Under a gradient tape every activation is kept (a backward pass may need it).
+    const taped = await peak(() => {
+      const g = tf.grad((input: tf.Tensor) => {
+        const out = model.forward(input, { training: false }).output;
+        inTape = out.dataSync() as Float32Array;
+        return tf.sum(out);
+      })(x);
+      g.dispose();
+    });
+    const free = await peak(() => {
+      const out = model.forward(x, { training: false }).output;
+      outside = out.dataSync() as Float32Array;
+      out.dispose();
+    });
+    expect([...outside!]).toEqual([...inTape!]);
+    // 17 layers of 16 channels: whole-pass ≈ 3 maps per layer alive, released ≈ a few.
+    expect(free).toBeLessThan(taped / 4);
+    x.dispose();
+    model.dispose();
   });
 });

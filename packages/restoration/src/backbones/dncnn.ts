@@ -1,12 +1,5 @@
-import {
-  BatchNorm,
-  type Context,
-  Conv2d,
-  definePlugin,
-  type Rng,
-  type TapInfo,
-  tf,
-} from '@spikedistill/core';
+import { type Context, definePlugin, type Rng, type TapInfo, tf } from '@spikedistill/core';
+import { BatchNorm, Conv2d } from '@spikedistill/nn';
 import { z } from 'zod';
 import { BackboneModule, type TapSink } from './base.js';
 
@@ -111,13 +104,18 @@ export class DnCNN extends BackboneModule {
 
   protected run(x: tf.Tensor4D, training: boolean, tap: TapSink): tf.Tensor4D {
     let h = x;
+    // Each step frees what it consumed (in inference): memory stays a few feature maps deep.
+    const step = (next: tf.Tensor4D) => {
+      this.release(h);
+      h = next;
+    };
     const depth = this.convs.length;
     for (let i = 0; i < depth; i++) {
-      h = this.convs[i]!.forward(h);
+      step(this.convs[i]!.forward(h));
       if (i === depth - 1) break;
       const bn = this.norms[i];
-      if (bn) h = bn.forward(h, training);
-      h = tf.relu(h);
+      if (bn) step(bn.forward(h, training));
+      step(tf.relu(h));
       for (const name of this.tapAt.get(i + 1) ?? []) tap(name, h);
     }
     return this.options.residual ? tf.sub(x, h) : h;

@@ -15,7 +15,6 @@ export {
 } from './restormer-lite.js';
 export { UNet, type UnetOptions, unet, unetOptions, unetTapNames } from './unet.js';
 export { HKD_NEURON, spikingOptions } from './spiking/options.js';
-export { upsample2 } from './spiking/upsample.js';
 export { SpikingStudent } from './spiking/student.js';
 export {
   SpikingDnCNN,

@@ -1,16 +1,12 @@
+import { type Context, definePlugin, Module, type Rng, type TapInfo, tf } from '@spikedistill/core';
 import {
-  type Context,
+  ChannelLayerNorm,
   Conv2d,
-  definePlugin,
-  Module,
-  type Rng,
-  type TapInfo,
-  tf,
-} from '@spikedistill/core';
+  DepthwiseConv2d,
+  pixelShuffle,
+  pixelUnshuffle,
+} from '@spikedistill/nn';
 import { z } from 'zod';
-import { DepthwiseConv2d } from '../nn/depthwise-conv2d.js';
-import { ChannelLayerNorm } from '../nn/layer-norm.js';
-import { pixelShuffle, pixelUnshuffle } from '../nn/pixel-shuffle.js';
 import { BackboneModule, type TapSink } from './base.js';
 
 const triple = z.tuple([z.number().int(), z.number().int(), z.number().int()]);

@@ -1,4 +1,5 @@
-import { type Context, Conv2d, definePlugin, type TapInfo, tf } from '@spikedistill/core';
+import { type Context, definePlugin, type TapInfo, tf } from '@spikedistill/core';
+import { Conv2d } from '@spikedistill/nn';
 import { SpikingConvBlock } from '@spikedistill/neurons';
 import { z } from 'zod';
 import { DNCNN_TAPS, dncnnTapLayers } from './dncnn.js';

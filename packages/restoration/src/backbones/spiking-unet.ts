@@ -1,8 +1,8 @@
-import { type Context, Conv2d, definePlugin, type TapInfo, tf } from '@spikedistill/core';
-import { batchToSeq, SpikingConvBlock, seqToBatch } from '@spikedistill/neurons';
+import { type Context, definePlugin, type TapInfo, tf } from '@spikedistill/core';
+import { SpikingConvBlock } from '@spikedistill/neurons';
+import { batchToSeq, Conv2d, seqToBatch, upsample2 } from '@spikedistill/nn';
 import { z } from 'zod';
 import type { TapSink } from './base.js';
-import { upsample2 } from './spiking/upsample.js';
 import { spikingOptions } from './spiking/options.js';
 import { SpikingStudent } from './spiking/student.js';
 

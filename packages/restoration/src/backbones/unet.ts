@@ -1,15 +1,6 @@
-import {
-  BatchNorm,
-  type Context,
-  Conv2d,
-  definePlugin,
-  Module,
-  type Rng,
-  type TapInfo,
-  tf,
-} from '@spikedistill/core';
+import { type Context, definePlugin, Module, type Rng, type TapInfo, tf } from '@spikedistill/core';
+import { BatchNorm, Conv2d, ConvTranspose2x2 } from '@spikedistill/nn';
 import { z } from 'zod';
-import { ConvTranspose2x2 } from '../nn/conv-transpose2d.js';
 import { BackboneModule, type TapSink } from './base.js';
 
 export const unetOptions = z.object({

@@ -1,5 +1,5 @@
-import { registerTrainingKernels } from '@spikedistill/backend-wasm-train';
-import { activateWasm, type Backbone, createRegistry, tf } from '@spikedistill/core';
+import { wasmTrainPackage } from '@spikedistill/backend-wasm-train';
+import { type Backbone, corePackage, createRegistry, selectBackend, tf } from '@spikedistill/core';
 import { conformance } from '@spikedistill/core/testing';
 import { register as registerNeurons } from '@spikedistill/neurons';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,8 +27,7 @@ const small: Record<string, Record<string, unknown>> = {
 };
 
 const withTrainingKernels = async () => {
-  await activateWasm();
-  registerTrainingKernels();
+  await selectBackend(createRegistry({ packages: [corePackage, wasmTrainPackage] }), 'wasm');
 };
 
 afterAll(async () => {

@@ -1,5 +1,4 @@
 import {
-  Conv2d,
   createRegistry,
   type DecodedSafetensors,
   decodeSafetensors,
@@ -8,10 +7,9 @@ import {
   Rng,
   tf,
 } from '@spikedistill/core';
+import { Conv2d, ConvTranspose2x2, DepthwiseConv2d } from '@spikedistill/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../index.js';
-import { ConvTranspose2x2 } from '../nn/conv-transpose2d.js';
-import { DepthwiseConv2d } from '../nn/depthwise-conv2d.js';
 import { applyTorchWeights } from './torch.js';
 
 beforeAll(async () => {

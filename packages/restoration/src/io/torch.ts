@@ -1,6 +1,5 @@
-import { Conv2d, type Module, type RawTensor, readSafetensorsFile, tf } from '@spikedistill/core';
-import { ConvTranspose2x2 } from '../nn/conv-transpose2d.js';
-import { DepthwiseConv2d } from '../nn/depthwise-conv2d.js';
+import { type Module, type RawTensor, readSafetensorsFile, tf } from '@spikedistill/core';
+import { Conv2d, ConvTranspose2x2, DepthwiseConv2d } from '@spikedistill/nn';
 import { WeightsError } from './weights-error.js';
 import {
   type Assignment,

@@ -1,6 +1,5 @@
-import { definePlugin, type Loss, tf } from '@spikedistill/core';
+import { definePlugin, type Loss, tf, checkSameShape } from '@spikedistill/core';
 import { z } from 'zod';
-import { checkSameShape } from './pointwise.js';
 
 export const fftOptions = z.object({
   weight: z

@@ -1,11 +1,10 @@
-import { createRegistry, type Loss, tf } from '@spikedistill/core';
+import { corePackage, createRegistry, type Loss, tf } from '@spikedistill/core';
 import { conformance, expectNoLeaks } from '@spikedistill/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../index.js';
-import { composeLosses, createLosses } from './compose.js';
 import { dft2d } from './fft.js';
 
-const makeRegistry = () => createRegistry({ packages: [{ name: 'r', register }] });
+const makeRegistry = () => createRegistry({ packages: [corePackage, { name: 'r', register }] });
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -162,39 +161,5 @@ describe('fft loss', () => {
       down[i]! -= h;
       expect(g[i]).toBeCloseTo((f(up) - f(down)) / (2 * h), 2);
     }
-  });
-});
-
-describe('composite loss', () => {
-  const registry = makeRegistry();
-
-  it('sums weighted terms and names repeats', async () => {
-    const composite = createLosses(registry, [
-      'l1',
-      { name: 'mse', options: { weight: 2 } },
-      { name: 'l1', options: { weight: 0.5 } },
-    ]);
-    expect(composite.termNames).toEqual(['l1', 'mse', 'l1#2']);
-    const p = tf.tensor4d([0, 1], [1, 1, 2, 1]);
-    const t = tf.tensor4d([1, 1], [1, 1, 2, 1]);
-    await expectNoLeaks(() => {
-      const { total, terms } = composite.compute(p, t);
-      // l1 = 0.5, mse = 0.5
-      expect(terms['l1']!.dataSync()[0]).toBeCloseTo(0.5);
-      expect(terms['mse']!.dataSync()[0]).toBeCloseTo(1);
-      expect(terms['l1#2']!.dataSync()[0]).toBeCloseTo(0.25);
-      expect(total.dataSync()[0]).toBeCloseTo(1.75);
-      const onlyTotal = composite.total(p, t);
-      expect(onlyTotal.dataSync()[0]).toBeCloseTo(1.75);
-      tf.dispose([total, onlyTotal, ...Object.values(terms)]);
-    });
-  });
-
-  it('refuses an empty list', () => {
-    expect(() => composeLosses([])).toThrow(/at least one term/);
-  });
-
-  it('names the config entry of an unknown loss', () => {
-    expect(() => createLosses(registry, ['l1', 'l3'])).toThrow(/loss\[1\].*l1/);
   });
 });

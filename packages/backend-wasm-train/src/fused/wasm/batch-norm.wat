@@ -4,7 +4,7 @@
 ;; except the accumulators, f64 [C], which the caller zeroes. When C is a
 ;; multiple of 4, 4 channels go in one SIMD lane group (sums promoted to f64
 ;; lanes); otherwise the scalar loops run. All pointers are byte offsets.
-;; `build-lif-wasm.mjs` assembles it with a plain and with a shared memory.
+;; `build-wasm.mjs` assembles it with a plain and with a shared memory.
 (module
   (import "env" "memory" (memory 1 MEMORY_MAX))
 

@@ -2,7 +2,7 @@
 ;; on tfjs-backend-wasm's own heap (its memory is imported, so tensors are read
 ;; and written in place). Same operations in the same order: the forward pass
 ;; in f32 (bit for bit what lif-math.ts and the unfused tf ops give), the
-;; backward pass in f64 like lif-math.ts. `build-lif-wasm.mjs` assembles it
+;; backward pass in f64 like lif-math.ts. `build-wasm.mjs` assembles it
 ;; twice: with a plain memory and with the shared memory of the threaded build.
 (module
   (import "env" "memory" (memory 1 MEMORY_MAX))
@@ -77,16 +77,18 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $neurons))))
 
-  ;; Surrogate derivative at x = H − θ; ids as in surrogates.ts order.
+  ;; Surrogate derivative at x = H − θ. The ids are positions in
+  ;; surrogate-ids.json, the table the TypeScript side reads too:
+  ;; build-wasm.mjs writes the labels of each br_table from it, in order.
   (func $surrogate (param $id i32) (param $a f64) (param $x f64) (result f64)
     (local $e f64) (local $d f64) (local $ax f64)
     (local.set $ax (f64.abs (local.get $x)))
     (block $rect
-      (block $fast
+      (block $fast-sigmoid
         (block $triangle
           (block $atan
             (block $sigmoid
-              (br_table $sigmoid $atan $triangle $fast $rect (local.get $id)))
+              (br_table SURROGATE_LABELS (local.get $id)))
             ;; sigmoid: α·σ(αx)·(1 − σ(αx))
             (local.set $e
               (f64.div (f64.const 1)
@@ -258,11 +260,11 @@
             (local.set $z (f32x4.sub (local.get $hi) (local.get $thr4)))
             (block $gDone
               (block $rect
-                (block $fast
+                (block $fast-sigmoid
                   (block $triangle
                     (block $atan
                       (block $sigmoid
-                        (br_table $sigmoid $atan $triangle $fast $rect (local.get $sg)))
+                        (br_table SURROGATE_LABELS (local.get $sg)))
                       ;; sigmoid: σ = 1 / (1 + e^(−αz)), g = α·σ·(1 − σ)
                       (local.set $d
                         (f32x4.min

@@ -1,0 +1,44 @@
+import { Conv2d } from '@spikedistill/nn';
+import { SpikingConvBlock } from '@spikedistill/neurons';
+import { SpikingUNet } from '@spikedistill/restoration';
+import type { Value } from '../graph/builder.js';
+import { meanOverTime } from '../graph/time.js';
+import { defineExporter } from './exporter.js';
+import { encodeInput } from './spiking-student.js';
+
+/**
+ * Spiking U-Net: spiking blocks on three levels (stride-2 down), nearest ×2
+ * up with the skip concatenated after, the level-1 decoder's spikes
+ * averaged over T, analog head, global residual.
+ */
+export const spikingUnetExporter = defineExporter({
+  layer: SpikingUNet,
+  role: 'backbone',
+  export(ctx, net, x) {
+    const g = ctx.graph;
+    const { tapSignal, residual, encoder } = net.options;
+    const timesteps = net.timesteps;
+    const block = (name: string, inputs: Value[]) => {
+      const out = ctx.apply('spiking-block', ctx.child(net, name, SpikingConvBlock), {
+        inputs,
+        timesteps,
+      });
+      ctx.tap(name, tapSignal === 'spikes' ? out.spikes : out.current, timesteps);
+      return out.spikes;
+    };
+    // Nearest neighbour: output pixel i reads input ⌊i/2⌋, as tfjs's resizeNearestNeighbor here.
+    const up = (s: Value) =>
+      g.op('Resize', [s, '', g.floats([1, 1, 2, 2])], {
+        mode: 'nearest',
+        coordinate_transformation_mode: 'asymmetric',
+        nearest_mode: 'floor',
+      });
+    const e1 = block('enc1', [encodeInput(g, x, timesteps, encoder, net.label)]);
+    const e2 = block('enc2', [e1]);
+    const lat = block('latent', [e2]);
+    const d2 = block('dec2', [up(lat), e2]);
+    const d1 = block('dec1', [up(d2), e1]);
+    const out = ctx.layer(ctx.child(net, 'head', Conv2d), meanOverTime(g, d1, timesteps));
+    return residual ? g.op('Add', [x, out]) : out;
+  },
+});
