@@ -14,6 +14,11 @@ export const pluginRef = z.strictObject({
 export const modelRef = pluginRef.extend({
   weights: filePath('file').optional(),
   quantizer: ref('quantizer').nullable().optional(),
+  /**
+   * Where a frozen model (the teacher) runs: ONNX Runtime, the training
+   * backend (tfjs), or auto (ONNX Runtime when it loads). Default auto.
+   */
+  engine: z.enum(['auto', 'onnx', 'tfjs']).optional(),
 });
 
 const count = (max: number) => z.number().int().max(max);
