@@ -173,10 +173,11 @@ export async function train(
     const validation = options.validateOn?.length
       ? sets.filter((set) => options.validateOn!.includes(set.name))
       : sets;
-    if (options.validateOn?.length && validation.length !== options.validateOn.length) {
+    const unknownSets = (options.validateOn ?? []).filter((n) => !sets.some((s) => s.name === n));
+    if (unknownSets.length) {
       throw new SpikedistillError(
         'E_CONFIG',
-        `train.validateOn names ${options.validateOn.join(', ')}; the data's test sets are ${sets.map((s) => s.name).join(', ')}`,
+        `train.validateOn names ${unknownSets.join(', ')}; the data's test sets are ${sets.map((s) => s.name).join(', ')}`,
       );
     }
     // Mid-run evaluations use the validation sets; the final one every test set.
