@@ -338,9 +338,11 @@ describe('bad input is a named error with exit status 1', () => {
       'check',
       'configs/run.yaml',
       '--set',
-      'strategy={name: tna, options: {hint: {wieght: 1}}}',
+      'strategy={name: compose, options: {terms: [tna, {name: hint, options: {wieght: 1}}]}}',
     ]);
-    expect(typo.err).toMatch(/hint: unknown option 'wieght' \(did you mean 'weight'\?\)/);
+    expect(typo.err).toMatch(
+      /strategy\.options\.terms\.1\.options: strategy 'hint': unknown option 'wieght' \(did you mean 'weight'\?\)/,
+    );
     const noTeacher = cli(['check', 'configs/run.yaml', '--set', 'strategy.name=hint']);
     expect(noTeacher.err).toMatch(/strategy 'hint' needs a teacher/);
     const missing = cli([
