@@ -21,10 +21,11 @@ function run(cmd, args) {
 
 const suites = {
   wasm: {
-    pkg: '@spikedistill/backend-wasm-train',
+    // its hint-distillation row runs the teacher through @spikedistill/onnx
+    pkgs: ['@spikedistill/backend-wasm-train', '@spikedistill/onnx'],
     script: 'packages/backend-wasm-train/bench/run.mjs',
   },
-  onnx: { pkg: '@spikedistill/onnx', script: 'packages/onnx/bench/run.mjs' },
+  onnx: { pkgs: ['@spikedistill/onnx'], script: 'packages/onnx/bench/run.mjs' },
 };
 let args = process.argv.slice(2).filter((a) => a !== '--no-build');
 const at = args.indexOf('--suite');
@@ -32,7 +33,7 @@ const chosen = at >= 0 ? [args[at + 1]] : Object.keys(suites);
 if (at >= 0) args = args.filter((_, i) => i !== at && i !== at + 1);
 
 if (!process.argv.includes('--no-build')) {
-  const filters = chosen.map((s) => `--filter=${suites[s].pkg}...`);
+  const filters = chosen.flatMap((s) => suites[s].pkgs.map((p) => `--filter=${p}...`));
   run('npx', ['turbo', 'run', 'build', ...filters, '--output-logs=errors-only']);
 }
 for (const s of chosen) run(process.execPath, [join(root, suites[s].script), ...args]);

@@ -114,19 +114,19 @@ export function spikingUnet({
     return tf.reshape(spikes, [tn, hh, ww, c]);
   };
   const block = (h, p, stride = 1) => lif(bn(tf.conv2d(h, p.w, stride, 'same'), p, fusedNorm));
-  return {
-    forward(x) {
-      const [n, hh, ww, c] = x.shape;
-      const xt = tf.reshape(tf.tile(tf.expandDims(x, 0), [T, 1, 1, 1, 1]), [T * n, hh, ww, c]);
-      const e = block(xt, layers.enc);
-      const d = block(e, layers.down, 2);
-      const m = block(d, layers.mid);
-      const u = block(tf.image.resizeNearestNeighbor(m, [hh, ww]), layers.up);
-      const dec = block(tf.concat([u, e], -1), layers.dec);
-      const rate = tf.mean(tf.reshape(dec, [T, n, hh, ww, width]), 0);
-      return tf.add(x, tf.conv2d(rate, head, 1, 'same'));
-    },
-  };
+  /** The output and the decoder's firing rate (mean over T, [N, H, W, width]): the hint's student side. */
+  function features(x) {
+    const [n, hh, ww, c] = x.shape;
+    const xt = tf.reshape(tf.tile(tf.expandDims(x, 0), [T, 1, 1, 1, 1]), [T * n, hh, ww, c]);
+    const e = block(xt, layers.enc);
+    const d = block(e, layers.down, 2);
+    const m = block(d, layers.mid);
+    const u = block(tf.image.resizeNearestNeighbor(m, [hh, ww]), layers.up);
+    const dec = block(tf.concat([u, e], -1), layers.dec);
+    const rate = tf.mean(tf.reshape(dec, [T, n, hh, ww, width]), 0);
+    return { out: tf.add(x, tf.conv2d(rate, head, 1, 'same')), rate };
+  }
+  return { features, forward: (x) => features(x).out };
 }
 
 /** One Adam step on (noisy → clean); resolves when the step's numbers exist. */
@@ -136,6 +136,30 @@ export function trainStep(net, optimizer, noisy, clean, loss) {
     return loss === 'l1'
       ? tf.mean(tf.abs(tf.sub(out, clean)))
       : tf.mean(tf.square(tf.sub(out, clean)));
+  }, true);
+  const value = cost.dataSync()[0];
+  cost.dispose();
+  return value;
+}
+
+/** A 1×1 conv with bias from student to teacher channels (hints' `conv1x1` adapter). */
+export function adapter(cin, cout) {
+  return { w: conv(cin, cout, 1), b: tf.variable(tf.zeros([cout])) };
+}
+
+/**
+ * One Adam step of hint distillation (examples/configs/denoise-bsd68-hint.yaml
+ * without its FFT term): L1(student, clean) + 0.12 · MSE(adapter(decoder rate),
+ * the teacher's tap). `teacherTap` comes from the frozen teacher, outside the
+ * tape.
+ */
+export function hintStep(student, adapt, optimizer, noisy, clean, teacherTap) {
+  const cost = optimizer.minimize(() => {
+    const { out, rate } = student.features(noisy);
+    const task = tf.mean(tf.abs(tf.sub(out, clean)));
+    const mapped = tf.add(tf.conv2d(rate, adapt.w, 1, 'same'), adapt.b);
+    const hint = tf.mean(tf.square(tf.sub(mapped, teacherTap)));
+    return tf.add(task, tf.mul(hint, 0.12));
   }, true);
   const value = cost.dataSync()[0];
   cost.dispose();

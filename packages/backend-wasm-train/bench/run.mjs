@@ -107,14 +107,15 @@ function convMedian(results, name, pass, key = 'median') {
 const ratio = (a, b) => (a !== undefined && b !== undefined ? a / b : undefined);
 
 const fmt = (v, d = 0) => (v === undefined ? '—' : v.toFixed(d));
-const nets = ['dncnn6', 'sunet-t4', 'sunet-t4-unfused'];
+const nets = ['dncnn6', 'sunet-t4', 'sunet-t4-unfused', 'hint'];
 const netLabel = {
   dncnn6: 'DnCNN-6 (32 ch, batch 8, 64², MSE, Adam)',
   'sunet-t4': 'spiking U-Net T=4 (16/32 ch, fused LIF, batch 8, 64², L1, Adam)',
   'sunet-t4-unfused': 'same, LIF as plain tf ops (PyTorch column: its usual loop)',
+  hint: 'hint distillation: DnCNN-17 teacher frozen (ONNX Runtime / no_grad) + that spiking U-Net, batch 8, 48², L1 + 0.12·MSE hint, Adam',
 };
 /** Issue 15's goals for the step rows, as a ratio to PyTorch. */
-const goals = { dncnn6: undefined, 'sunet-t4': 1.5 };
+const goals = { dncnn6: undefined, 'sunet-t4': 1.5, hint: 1.5 };
 
 const report = {
   date: new Date().toISOString(),
@@ -159,7 +160,25 @@ for (const net of nets) {
     );
   }
 }
+const teacherMedian = (e, t) => {
+  const all = (samples[e]?.[t] ?? []).flatMap((r) => r.steps.hint?.teacherMs ?? []);
+  return all.length ? median(all) : undefined;
+};
+report.hintTeacher = threadCounts.map((t) => ({
+  threads: t,
+  wasmMs: teacherMedian('wasm', t),
+  nativeMs: teacherMedian('native', t),
+  torchMs: teacherMedian('torch', t),
+}));
 lines.push('');
+lines.push(
+  `Of the hint step, the teacher's forward (wall ms, median): ${report.hintTeacher
+    .map(
+      (r) =>
+        `${r.threads} thread(s): ${fmt(r.wasmMs)} / ${fmt(r.nativeMs)} on ONNX Runtime, ${fmt(r.torchMs)} in PyTorch`,
+    )
+    .join('; ')}.`,
+);
 lines.push(
   'CPU ms: CPU time of the process over the step (all its threads). With other processes on the',
 );
@@ -170,7 +189,7 @@ for (const [net, goal] of Object.entries(goals)) {
   if (row?.nativeCpuRatio === undefined) continue;
   const met = row.nativeCpuRatio <= goal;
   lines.push(
-    `Goal (issue 15): ${netLabel[net].split(' (')[0]} step ≤ ${goal}× PyTorch — 1 thread, CPU time: ${row.nativeCpuRatio.toFixed(2)}× with native conv (${met ? 'met' : 'missed'}), ${fmt(row.wasmCpuRatio, 2)}× without.`,
+    `Goal (issue 15): ${netLabel[net].split(/ \(|:/)[0]} step ≤ ${goal}× PyTorch — 1 thread, CPU time: ${row.nativeCpuRatio.toFixed(2)}× with native conv (${met ? 'met' : 'missed'}), ${fmt(row.wasmCpuRatio, 2)}× without.`,
   );
 }
 lines.push('');
