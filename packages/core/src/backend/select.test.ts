@@ -60,7 +60,7 @@ describe('backend selection', () => {
   it('an unknown backend name lists the registered ones', async () => {
     const registry = createRegistry({ packages: [corePackage] });
     await expect(selectBackend(registry, 'wsam')).rejects.toThrow(
-      "Unknown backend plugin 'wsam' at backend.wsam. Did you mean 'wasm'? Registered backend plugins: cpu, tensorflow, wasm.",
+      "Unknown backend plugin 'wsam' at backend. Did you mean 'wasm'? Registered backend plugins: cpu, tensorflow, wasm.",
     );
   });
 
