@@ -98,7 +98,9 @@ describe('the backend in the config and on the command line', () => {
       /^error E_BACKEND_UNAVAILABLE: Backend 'tensorflow' is not available: @tensorflow\/tfjs-node-gpu (is not installed|is installed but its native addon was not built|is installed but did not load|loaded, but TensorFlow found no usable CUDA GPU)/,
     );
     expect(first).toContain('npm install @tensorflow/tfjs-node-gpu@4.22.0');
-    expect(first).toContain('pnpm add @tensorflow/tfjs-node-gpu@4.22.0');
+    expect(first).toContain(
+      'pnpm add --allow-build=@tensorflow/tfjs-node-gpu @tensorflow/tfjs-node-gpu@4.22.0',
+    );
     expect(first).toContain('CUDA 11.2 and cuDNN 8.1');
     // It stopped before training: no run folder, no fallback backend line.
     expect(r.out).not.toMatch(/^backend: /m);

@@ -194,7 +194,7 @@ describe('asking for a GPU', () => {
     await expect(failure).rejects.toThrow(BackendUnavailableError);
     await expect(failure).rejects.toMatchObject({ code: 'E_BACKEND_UNAVAILABLE' });
     await expect(failure).rejects.toThrow(
-      /^Backend 'tensorflow' is not available: @tensorflow\/tfjs-node-gpu (is not installed|is installed but its native addon was not built|is installed but did not load|loaded, but TensorFlow found no usable CUDA GPU).*To use it: .*npm install @tensorflow\/tfjs-node-gpu@4\.22\.0.*pnpm add @tensorflow\/tfjs-node-gpu@4\.22\.0.*CUDA 11\.2 and cuDNN 8\.1/s,
+      /^Backend 'tensorflow' is not available: @tensorflow\/tfjs-node-gpu (is not installed|is installed but its native addon was not built|is installed but did not load|loaded, but TensorFlow found no usable CUDA GPU).*To use it: .*npm install @tensorflow\/tfjs-node-gpu@4\.22\.0.*pnpm add --allow-build=@tensorflow\/tfjs-node-gpu @tensorflow\/tfjs-node-gpu@4\.22\.0.*CUDA 11\.2 and cuDNN 8\.1/s,
     );
     // Nothing was switched to instead.
     expect(tf.getBackend()).toBe(before);

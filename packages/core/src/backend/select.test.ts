@@ -53,7 +53,7 @@ describe('backend selection', () => {
       "Backend 'phantom' is not available: phantom-lib is not installed. To use it: pnpm add phantom-lib",
     );
     await expect(selectBackend(registry, 'tensorflow')).rejects.toThrow(
-      /pnpm add @tensorflow\/tfjs-node/,
+      /pnpm add --allow-build=@tensorflow\/tfjs-node @tensorflow\/tfjs-node@4\.22\.0/,
     );
   });
 

@@ -17,9 +17,9 @@ const cudaNeeds =
   'Linux x64 with an NVIDIA driver ≥ 450, CUDA 11.2 and cuDNN 8.1 (see "GPU" in @spikedistill/core\'s README)';
 
 const installHint = (pkg: string) =>
-  `install it where its install script can download libtensorflow: \`npm install ${pkg}@4.22.0\`, ` +
-  `or \`pnpm add ${pkg}@4.22.0\` with its build allowed (\`allowBuilds: { "${pkg}": true }\` in ` +
-  `pnpm-workspace.yaml, then \`pnpm rebuild ${pkg}\`)${pkg === packages.gpu ? `; it needs ${cudaNeeds}` : ''}`;
+  `install it where its install script can download libtensorflow: \`npm install ${pkg}@4.22.0\` ` +
+  `or \`pnpm add --allow-build=${pkg} ${pkg}@4.22.0\` (in a workspace that lists it under ` +
+  `\`allowBuilds\`: set it to true, then \`pnpm rebuild ${pkg}\`)${pkg === packages.gpu ? `; it needs ${cudaNeeds}` : ''}`;
 
 /**
  * Whether the tfjs-node backend registered as `name` runs its ops on a GPU
