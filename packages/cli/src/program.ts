@@ -14,7 +14,7 @@ import {
   type TeacherEvalConfig,
   selectBackend,
 } from '@spikedistill/core';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { ablateCommand } from './commands/ablate.js';
 import { demoCommand } from './commands/demo.js';
@@ -149,7 +149,11 @@ export function buildProgram(log: (line: string) => void = console.log): Command
   const program = new Command('spikedistill')
     .description('Train spiking neural networks for image restoration by distilling from ANNs')
     .version(version)
-    .option('--debug', 'show the stack of an error');
+    .option('--debug', 'show the stack of an error')
+    // Usage mistakes are thrown, not printed and exited on: main reports them
+    // as every other failure (`error E_USAGE: …`). Subcommands inherit both.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
 
   program
     .command('demo')
@@ -344,6 +348,8 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv.filter((a) => a !== '--debug'));
     return 0;
   } catch (err) {
+    // --help and --version end the parse with exit code 0.
+    if (err instanceof CommanderError && err.exitCode === 0) return 0;
     const { code, message } = describeError(err);
     console.error(pc.red(`error ${code}: ${message}`));
     if (debug && err instanceof Error && err.stack) console.error(err.stack);
