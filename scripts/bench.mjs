@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `pnpm bench`: builds the benchmarked packages and what they depend on (the
 // benchmarks import their dist), then runs each side-by-side benchmark
-// against PyTorch: @spikedistill/backend-wasm-train's training steps and conv
-// passes, and @spikedistill/onnx's frozen teacher. Arguments pass through,
-// e.g. `pnpm bench --rounds 1 --threads 1`; `--suite wasm|onnx` runs one.
+// against PyTorch: @spikedistill/backend-wasm-train's training steps (a hint
+// step among them) and conv passes, and @spikedistill/onnx's frozen teacher;
+// and the hint step's teacher placements (in the tape, frozen, ONNX
+// Runtime). Arguments pass through,
+// e.g. `pnpm bench --rounds 1 --threads 1`; `--suite wasm|onnx|hint` runs one.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +28,8 @@ const suites = {
     script: 'packages/backend-wasm-train/bench/run.mjs',
   },
   onnx: { pkgs: ['@spikedistill/onnx'], script: 'packages/onnx/bench/run.mjs' },
+  // The hint step with the DnCNN-17 teacher in the tape, frozen, and on ONNX Runtime.
+  hint: { pkgs: ['@spikedistill/cli'], script: 'packages/cli/bench/hint-step.mjs' },
 };
 let args = process.argv.slice(2).filter((a) => a !== '--no-build');
 const at = args.indexOf('--suite');

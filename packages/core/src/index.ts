@@ -3,8 +3,14 @@ import 'reflect-metadata';
 
 export { activeBackend, type SelectedBackend, selectBackend } from './backend/select.js';
 export type { Availability, Backend } from './backend/backend.js';
+export {
+  type BackendRequest,
+  backendRequest,
+  checkBackendRef,
+  overrideBackend,
+} from './backend/request.js';
 export { cpuBackend } from './backend/cpu.js';
-export { tensorflowBackend } from './backend/tensorflow.js';
+export { tensorflowBackend, tensorflowUsesGpu } from './backend/tensorflow.js';
 export { activateWasm, wasmBackend } from './backend/wasm.js';
 export {
   type AblationVariant,
@@ -43,6 +49,7 @@ export { applyOverrides, getPath, setPath } from './config/dotted-path.js';
 export {
   type ConfigFormat,
   formatOf,
+  type LoadOptions,
   loadExperimentConfig,
   loadTeacherEvalConfig,
   parseConfigText,
