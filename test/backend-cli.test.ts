@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -16,7 +17,12 @@ const dir = mkdtempSync(join(tmpdir(), 'sd-backend-cli-'));
 
 function cli(args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+  // Without colours: CI sets CI=1, and picocolors colours stderr then.
+  return {
+    code: r.status ?? -1,
+    out: stripVTControlCharacters(r.stdout),
+    err: stripVTControlCharacters(r.stderr),
+  };
 }
 
 /** A config that trains a tiny DnCNN for two steps on procedural images. */
