@@ -12,6 +12,7 @@ import {
 import { clearNativeConvSessions, configureNativeConv, nativeConvStatus } from './native-conv.js';
 import type { WasmBackend } from '../kernels/wasm-backend.js';
 import { loadRuntime } from './ort-session.js';
+import { convPasses, expectPassesNative } from './passes.test-helpers.js';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 interface Case {
@@ -100,21 +101,9 @@ describe.skipIf(!runtime.ok)('conv passes on ONNX Runtime (nativeConv on)', () =
   for (const [i, c] of cases.entries()) {
     it(`matches cpu: ${label(c)}`, async () => {
       await expectSameOnCpuAndWasm(() => {
-        const { x, w, dy } = passInputs(c, 10 * i);
-        const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC' };
-        return [
-          tf.conv2d(x, w, c.s, c.pad),
-          kernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: c.x }),
-          kernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: c.f }),
-        ];
+        return convPasses(c, passInputs(c, 10 * i));
       });
-      // Each pass ran natively (not a silent fallback to the wasm kernels):
-      // dx as one native pass, or (strided) as the wasm kernel's phases, whose
-      // one convolution is a native forward pass.
-      const { passes } = nativeConvStatus();
-      expect(passes.filterGrad).toEqual({ native: 1, wasm: 0 });
-      expect(passes.forward.wasm + passes.inputGrad.wasm).toBe(0);
-      expect(passes.forward.native + passes.inputGrad.native).toBe(2);
+      expectPassesNative();
     });
   }
 

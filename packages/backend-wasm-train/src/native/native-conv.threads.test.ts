@@ -2,13 +2,13 @@ import { tf } from '@spikedistill/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   expectSameOnCpuAndWasm,
-  kernel,
   randn,
   useWasmWith,
 } from '../kernels/compare-backends.test-helpers.js';
 import type { WasmBackend } from '../kernels/wasm-backend.js';
-import { configureNativeConv, nativeConvStatus } from './native-conv.js';
+import { configureNativeConv } from './native-conv.js';
 import { loadRuntime } from './ort-session.js';
+import { convPasses, expectPassesNative } from './passes.test-helpers.js';
 
 // Vitest runs each file in its own process: this one's wasm backend has a
 // thread pool, and its heap is a SharedArrayBuffer, which onnxruntime-node's
@@ -45,18 +45,9 @@ describe.skipIf(!loadRuntime().ok)('conv passes on ONNX Runtime with two wasm th
         const w = randn(c.f, 10 + i) as tf.Tensor4D;
         const { outShape } = tf.backend_util.computeConv2DInfo(c.x, c.f, c.s, 1, c.pad);
         const dy = randn(outShape, 20 + i);
-        const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC' };
-        return [
-          tf.conv2d(x, w, c.s, c.pad),
-          kernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: c.x }),
-          kernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: c.f }),
-        ];
+        return convPasses(c, { x, w, dy });
       });
-      const { passes } = nativeConvStatus();
-      expect(passes.filterGrad).toEqual({ native: 1, wasm: 0 });
-      expect(passes.forward.wasm + passes.inputGrad.wasm).toBe(0);
-      // dx: one native pass, or (strided) the phases' native conv
-      expect(passes.forward.native + passes.inputGrad.native).toBe(2);
+      expectPassesNative();
     });
   }
 
