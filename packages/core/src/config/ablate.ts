@@ -109,13 +109,26 @@ function axisLabels(path: string, values: readonly unknown[]): string[] {
   });
 }
 
-/** A short label for a swept value: a plugin reference is named by its `name`. */
+/**
+ * A short label for a swept value: a plugin reference is named by its
+ * `name`; one that combines references under `options.terms` (`compose`) by
+ * theirs joined with '+', so `hint+output-kd` and `tna+hint` read as what
+ * they are rather than as two `compose`s told apart by a hash.
+ */
 function labelOf(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && 'name' in value && typeof value.name === 'string')
+  if (value && typeof value === 'object' && 'name' in value && typeof value.name === 'string') {
+    const terms = (value as { options?: { terms?: unknown } }).options?.terms;
+    if (Array.isArray(terms) && terms.length > 0 && terms.every(isReference))
+      return terms.map(labelOf).join('+');
     return value.name;
+  }
   return JSON.stringify(value);
 }
+
+const isReference = (v: unknown): boolean =>
+  typeof v === 'string' ||
+  (!!v && typeof v === 'object' && 'name' in v && typeof v.name === 'string');
 
 /** `k=v;…` of the leaf options in which `value` differs from the others it would be confused with. */
 function differingOptions(value: unknown, group: readonly unknown[]): string | undefined {
