@@ -11,6 +11,7 @@ export {
   canonicalJson,
   configId,
   expandAblation,
+  valueLabel,
   variantDir,
 } from './config/ablate.js';
 export {

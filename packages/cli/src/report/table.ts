@@ -29,7 +29,8 @@ export interface ResultTable {
   rows: ResultRow[];
 }
 
-const digits = (metric: string) => (metric === 'ssim' ? 4 : 2);
+/** PSNR in dB to 2 decimals; the [0, 1] scores (SSIM, accuracy, top-k) to 4. */
+const digits = (metric: string) => (metric === 'psnr' ? 2 : 4);
 
 function fmt(v: number | undefined, d: number): string {
   if (v === undefined || !Number.isFinite(v)) return '—';
@@ -111,14 +112,17 @@ export function resultTable(agg: Aggregate): ResultTable {
   for (const set of agg.sets) {
     for (const m of agg.metrics) inputCells[`${set}/${m}`] = plain(agg.input[set]?.[m], digits(m));
   }
-  rows.push({
-    role: 'input',
-    label: 'noisy input',
-    seeds: undefined,
-    failed: 0,
-    values: {},
-    cells: inputCells,
-  });
+  // A classifier's input has no scores of its own: no row of dashes.
+  if (Object.values(inputCells).some((c) => c.mean !== undefined)) {
+    rows.push({
+      role: 'input',
+      label: 'noisy input',
+      seeds: undefined,
+      failed: 0,
+      values: {},
+      cells: inputCells,
+    });
+  }
   for (const g of agg.groups) {
     const cells: Record<string, Cell> = {};
     for (const set of agg.sets) {

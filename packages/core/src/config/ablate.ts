@@ -90,7 +90,7 @@ export function expandAblation(config: ExperimentConfig): AblationVariant[] {
 
 /** Short, distinct labels for the values of one axis. */
 function axisLabels(path: string, values: readonly unknown[]): string[] {
-  const short = values.map(labelOf);
+  const short = values.map(valueLabel);
   const ids = values.map((v) => canonicalJson(v));
   for (let i = 0; i < values.length; i++) {
     if (ids.indexOf(ids[i]!) !== i)
@@ -115,12 +115,12 @@ function axisLabels(path: string, values: readonly unknown[]): string[] {
  * theirs joined with '+', so `hint+output-kd` and `tna+hint` read as what
  * they are rather than as two `compose`s told apart by a hash.
  */
-function labelOf(value: unknown): string {
+export function valueLabel(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object' && 'name' in value && typeof value.name === 'string') {
     const terms = (value as { options?: { terms?: unknown } }).options?.terms;
     if (Array.isArray(terms) && terms.length > 0 && terms.every(isReference))
-      return terms.map(labelOf).join('+');
+      return terms.map(valueLabel).join('+');
     return value.name;
   }
   return JSON.stringify(value);
