@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeSafetensors, tf } from '@spikedistill/core';
+import { buildModel, encodeSafetensors, saveModule, tf } from '@spikedistill/core';
+import { createFullRegistry } from '../packages.js';
 import { describe, expect, it } from 'vitest';
 import { aggregate, loadReportData, resultTable, stat, writeReport } from './index.js';
 import { renderMarkdown } from './render-markdown.js';
@@ -366,5 +367,46 @@ describe('classification and ternary students', () => {
     const plain = readFileSync((await writeReport(writeAblation())).html, 'utf8');
     expect(plain).not.toContain('id="classes-section"');
     expect(plain).not.toContain('id="ternary-section"');
+  });
+});
+
+describe('rebuilding a classifier run', () => {
+  it('scores the teacher as a classifier (accuracy, per class) and draws no image grids', async () => {
+    await tf.setBackend('cpu');
+    const root = mkdtempSync(join(tmpdir(), 'sd-classifier-'));
+    const registry = createFullRegistry(3);
+    const net = { name: 'vgg', options: { widths: [2, 4], depth: 1 } };
+    const config = {
+      name: 'c',
+      seed: 3,
+      data: { name: 'mnist', options: { trainSize: 20, testSize: 30 } },
+      teacher: net,
+      student: net,
+      loss: [{ name: 'cross-entropy' }],
+      metrics: [{ name: 'accuracy' }],
+    };
+    writeClassifierRun(root, { seed: 3, accuracy: [0.1], perClass: { '0': 0.1 } });
+    writeFileSync(join(root, 'config.json'), json(config));
+    const { model } = buildModel(registry, net, 'student');
+    saveModule(model, join(root, 'student.safetensors'));
+    model.dispose();
+    const files = await writeReport(root, { registry });
+    expect(files.warnings).toEqual([]);
+    const teacher = JSON.parse(readFileSync(join(root, 'teacher.json'), 'utf8'));
+    expect(teacher.eval).toHaveLength(1);
+    expect(teacher.eval[0].set).toMatch(/test/);
+    // as many images as the student was scored on (its summary says 10)
+    expect(teacher.eval[0].images).toBe(10);
+    const accuracy = teacher.eval[0].model.accuracy;
+    expect(accuracy).toBeGreaterThanOrEqual(0);
+    expect(accuracy).toBeLessThanOrEqual(1);
+    // per-class accuracies weighted by their images give the overall accuracy
+    const correct = Object.entries(teacher.eval[0].perClass as Record<string, number>).reduce(
+      (n, [k, a]) => n + a * teacher.eval[0].perClassImages[k],
+      0,
+    );
+    expect(correct / 10).toBeCloseTo(accuracy, 9);
+    expect(existsSync(join(root, 'samples'))).toBe(false);
+    expect(existsSync(join(root, 'energy.json'))).toBe(true);
   });
 });
