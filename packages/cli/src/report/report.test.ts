@@ -125,6 +125,8 @@ describe('report data', () => {
     expect(t1!.cells['A/psnr']).toMatchObject({ mean: 26, text: '26.00 ± 1.41' });
     expect(t1!.cells.params_ratio).toMatchObject({ mean: 100, text: '100×' });
     expect(t1!.cells['energy/mac-ac-45nm']!.mean).toBe(3);
+    // the spread to the mean's last digit (2 and 4 µJ: 3.00 ± 1.41)
+    expect(t1!.cells['energy/mac-ac-45nm']!.text).toBe('3.00 ± 1.41');
     expect(t1!.cells['energy_ratio/mac-ac-45nm']!.mean).toBeCloseTo(50 / 3, 12);
     expect(t2!.cells['A/psnr']).toMatchObject({ mean: 30, text: '30.00' });
     expect(agg.groups[0]!.layerRates['enc1.neuron']!.mean).toBeCloseTo(0.15, 12);

@@ -58,6 +58,10 @@ const ratioCell = (teacher: number | undefined, model: number | undefined): Cell
 /** Energy in µJ with 3 significant digits: students and teachers differ by orders of magnitude. */
 const energyText = (v: number) => (v >= 100 ? v.toFixed(0) : v.toPrecision(3));
 
+/** The spread over seeds to the mean's last digit: `35.3 ± 0.0`, not `35.3 ± 0.0000197`. */
+const energySpread = (mean: number, std: number) =>
+  std.toFixed(energyText(mean).split('.')[1]?.length ?? 0);
+
 /**
  * The results table: the teacher, the noisy input, then one row per group of
  * seeds (mean ± std). Columns: every set × metric, parameters and their
@@ -139,7 +143,7 @@ export function resultTable(agg: Aggregate): ResultTable {
             text:
               s.std === undefined
                 ? energyText(s.mean)
-                : `${energyText(s.mean)} ± ${energyText(s.std)}`,
+                : `${energyText(s.mean)} ± ${energySpread(s.mean, s.std)}`,
           }
         : { mean: undefined, text: '—' };
       cells[`energy_ratio/${e.estimator}`] = ratioCell(teacher?.energy[e.estimator], s?.mean);
