@@ -121,7 +121,7 @@ describe('resume after SIGKILL', () => {
       expect(weights(join(work, out))).toEqual(weights(join(work, 'straight')));
       expect(lossLog(join(work, out))).toEqual(lossLog(join(work, 'straight')));
     }
-  });
+  }, 600_000); // nine CLI runs: minutes on a loaded 2-core machine
 
   it('also when the kill lands in a checkpoint write (the temporary file is cleaned up)', async () => {
     const out = 'killed-in-write';
@@ -234,6 +234,8 @@ describe('evaluation of large images', () => {
       '--out',
       'm1',
       '--json',
+      '--engine',
+      'tfjs',
     ]);
     const tiled = cli([
       'eval',

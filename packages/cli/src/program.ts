@@ -7,12 +7,14 @@ import {
   formatOf,
   loadExperimentConfig,
   loadTeacherEvalConfig,
+  type LoadOptions,
   parseConfigText,
+  type RefValue,
   type Registry,
   type TeacherEvalConfig,
   selectBackend,
 } from '@spikedistill/core';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { ablateCommand } from './commands/ablate.js';
 import { demoCommand } from './commands/demo.js';
@@ -58,10 +60,13 @@ interface RunFlags extends ConfigFlags {
   evalLimit?: number;
 }
 
-/** Activates the backend the flags or the config ask for, and says which it is. */
+/**
+ * Activates the backend the config asks for (`--backend` already applied to
+ * it when it was loaded), and says which it is and why.
+ */
 async function activateBackend(
   registry: Registry,
-  request: string,
+  request: RefValue,
   log: (line: string) => void,
 ): Promise<string> {
   const selected = await selectBackend(registry, request);
@@ -83,14 +88,17 @@ interface Session<C> {
 async function openSession<C extends { seed: number }>(
   file: string,
   flags: ConfigFlags,
-  load: (file: string, set: readonly string[], registry: Registry) => C,
+  load: (file: string, set: readonly string[], registry: Registry, options: LoadOptions) => C,
 ): Promise<Session<C>> {
   const extra = [
     ...(await loadPluginPackages(flags.plugin, process.cwd())),
     ...(await loadPluginPackages(configPlugins(file), dirname(resolve(file)))),
   ];
   const registryFor = (seed?: number) => createFullRegistry(seed, extra);
-  return { config: load(file, flags.set, registryFor()), registryFor };
+  return {
+    config: load(file, flags.set, registryFor(), { backend: flags.backend }),
+    registryFor,
+  };
 }
 
 /** The `plugins:` a config file lists, read before it is validated (its plugins may be needed to validate it). */
@@ -117,7 +125,7 @@ async function prepare(
   const session = await openSession(file, flags, loadExperimentConfig);
   const registry = session.registryFor(session.config.seed);
   checkConfigPlugins(registry, session.config);
-  const backend = await activateBackend(registry, flags.backend ?? session.config.backend, log);
+  const backend = await activateBackend(registry, session.config.backend, log);
   return { config: session.config, registry, backend };
 }
 
@@ -131,14 +139,21 @@ function withConfig(command: Command): Command {
       [],
     )
     .option('--plugin <package>', 'load a plugin package (name or path; repeatable)', collect, [])
-    .option('--backend <name>', 'backend plugin, or auto (overrides the config)');
+    .option(
+      '--backend <name>',
+      'backend plugin, or auto (overrides the config’s; its options stay when the name is the same)',
+    );
 }
 
 export function buildProgram(log: (line: string) => void = console.log): Command {
   const program = new Command('spikedistill')
     .description('Train spiking neural networks for image restoration by distilling from ANNs')
     .version(version)
-    .option('--debug', 'show the stack of an error');
+    .option('--debug', 'show the stack of an error')
+    // Usage mistakes are thrown, not printed and exited on: main reports them
+    // as every other failure (`error E_USAGE: …`). Subcommands inherit both.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
 
   program
     .command('demo')
@@ -186,7 +201,7 @@ export function buildProgram(log: (line: string) => void = console.log): Command
     const variants = expandAblation(config);
     // Every variant is checked before the first one trains.
     for (const v of variants) checkConfigPlugins(registryFor(v.config.seed), v.config);
-    await activateBackend(registryFor(), o.backend ?? config.backend, log);
+    await activateBackend(registryFor(), config.backend, log);
     await ablateCommand(config, {
       outDir: o.out ?? join(config.output, config.name),
       resume: o.resume,
@@ -248,7 +263,7 @@ export function buildProgram(log: (line: string) => void = console.log): Command
         checkConfigPlugins(registry, config, {
           purpose: o.model === 'teacher' ? 'eval-teacher' : 'train',
         });
-        await activateBackend(registry, o.backend ?? config.backend, say);
+        await activateBackend(registry, config.backend, say);
         const weights =
           o.weights ?? (o.model === 'teacher' ? config.teacher?.weights : config.student?.weights);
         const outDir = o.out ?? (o.weights ? dirname(o.weights) : join(config.output, config.name));
@@ -333,6 +348,8 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv.filter((a) => a !== '--debug'));
     return 0;
   } catch (err) {
+    // --help and --version end the parse with exit code 0.
+    if (err instanceof CommanderError && err.exitCode === 0) return 0;
     const { code, message } = describeError(err);
     console.error(pc.red(`error ${code}: ${message}`));
     if (debug && err instanceof Error && err.stack) console.error(err.stack);
