@@ -17,6 +17,7 @@ export {
   canonicalJson,
   configId,
   expandAblation,
+  valueLabel,
   variantDir,
 } from './config/ablate.js';
 export {

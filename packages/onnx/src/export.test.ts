@@ -30,8 +30,17 @@ const configs: Record<string, Record<string, Record<string, unknown>>> = {
   dncnn: { defaults: {}, small: { depth: 5, width: 8 } },
   unet: { defaults: {}, small: { widths: [4, 8], batchNorm: true, convsPerLevel: 1 } },
   'restormer-lite': { defaults: {}, small: { dim: 8, heads: [1, 2, 2], blocks: [2, 1, 1] } },
-  'spiking-dncnn': { defaults: {}, small: { depth: 4, width: 4, timesteps: 2 } },
-  'spiking-unet': { defaults: {}, small: { widths: [4, 4, 8], timesteps: 3, norm: 'bn' } },
+  'spiking-dncnn': {
+    defaults: {},
+    small: { depth: 4, width: 4, timesteps: 2 },
+    'ann twin': { depth: 4, width: 4, ann: true },
+  },
+  'spiking-unet': {
+    defaults: {},
+    small: { widths: [4, 4, 8], timesteps: 3, norm: 'bn' },
+    'ann twin': { widths: [4, 4, 8], ann: true, tapSignal: 'current' },
+    'ann twin, activations': { ann: true },
+  },
 };
 
 function create(name: string, options: Record<string, unknown>, seed = 3): Backbone {

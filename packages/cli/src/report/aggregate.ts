@@ -1,4 +1,5 @@
 import type { ReportData, RunData, VariantData } from './load.js';
+import type { TernaryTensor } from './ternary.js';
 
 /** A value over seeds: mean, sample standard deviation (n > 1), range. */
 export interface Stat {
@@ -38,6 +39,19 @@ export interface Group {
   firingRate: Stat | undefined;
   /** Neuron layer → firing rate over seeds. */
   layerRates: Record<string, Stat>;
+  /** Classification: set → class → top-1 accuracy over seeds (final evaluation). */
+  perClass: Record<string, Record<string, Stat>>;
+  /** A ternary student: per saved tensor, its size and its −Δ / 0 / +Δ counts and Δ over seeds. */
+  ternary: TernaryRow[];
+}
+
+export interface TernaryRow {
+  name: string;
+  size: number;
+  scale: Stat;
+  negative: Stat;
+  zero: Stat;
+  positive: Stat;
 }
 
 export interface CurvePoint {
@@ -85,14 +99,6 @@ export interface Aggregate {
 }
 
 const SEED = 'seed';
-
-/** A short label for a swept value: a plugin reference is named by its `name`. */
-export function valueLabel(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && 'name' in value && typeof value.name === 'string')
-    return value.name;
-  return JSON.stringify(value);
-}
 
 const done = (v: VariantData): v is VariantData & { run: RunData } =>
   v.status === 'done' && v.run !== undefined;
@@ -142,11 +148,7 @@ function groupVariants(data: ReportData): Group[] {
   return [...byKey.values()].map((variants) => {
     const first = variants[0]!;
     const { [SEED]: _, ...values } = first.values;
-    const label = Object.keys(first.values).length
-      ? Object.entries(values)
-          .map(([p, v]) => `${p}=${valueLabel(v)}`)
-          .join(', ') || (data.kind === 'run' ? first.label : 'base')
-      : first.label.replace(/(^|,)seed=[^,]*/g, '').replace(/^,/, '') || first.label;
+    const label = groupLabel(data, first);
     const finished = variants.filter(done);
     const runs = finished.map((v) => v.run);
     const scores: Group['scores'] = {};
@@ -206,6 +208,58 @@ function groupVariants(data: ReportData): Group[] {
         }),
       ),
       layerRates,
+      perClass: perClassOf(runs),
+      ternary: ternaryRows(runs),
+    };
+  });
+}
+
+/**
+ * A group's name: its variants' label without the seed, in the words the
+ * ablate runner chose (which tell apart two references to one plugin, e.g.
+ * `hint+output-kd` and `tna+hint`), settings separated by ', '.
+ */
+function groupLabel(data: ReportData, first: VariantData): string {
+  if (data.kind === 'run') return first.label;
+  const parts = first.label
+    .split(/,(?=[A-Za-z_][\w.]*=)/)
+    .filter((part) => !part.startsWith(`${SEED}=`));
+  if (parts.length) return parts.join(', ');
+  return Object.keys(first.values).length === 1 && SEED in first.values ? 'base' : first.label;
+}
+
+/** Set → class → top-1 accuracy over the runs' final evaluations (classification summaries only). */
+function perClassOf(runs: RunData[]): Group['perClass'] {
+  const out: Group['perClass'] = {};
+  const evals = runs.flatMap(
+    (r) => (r.summary?.eval ?? []) as Array<{ set: string; perClass?: Record<string, number> }>,
+  );
+  for (const set of unique(evals.filter((e) => e.perClass).map((e) => e.set))) {
+    const ofSet = evals.filter((e) => e.set === set && e.perClass);
+    const classes = unique(ofSet.flatMap((e) => Object.keys(e.perClass!)));
+    out[set] = {};
+    for (const k of classes) {
+      const s = stat(ofSet.flatMap((e) => (e.perClass![k] === undefined ? [] : [e.perClass![k]!])));
+      if (s) out[set][k] = s;
+    }
+  }
+  return out;
+}
+
+/** Per ternary tensor (in the first run's order): size, Δ and the three counts over the runs. */
+function ternaryRows(runs: RunData[]): TernaryRow[] {
+  const names = unique(runs.flatMap((r) => r.ternary.map((t) => t.name)));
+  return names.map((name) => {
+    const tensors = runs.flatMap((r) => r.ternary.filter((t) => t.name === name));
+    const over = (pick: (t: TernaryTensor) => number) => stat(tensors.map(pick))!;
+    const first = tensors[0]!;
+    return {
+      name,
+      size: first.negative + first.zero + first.positive,
+      scale: over((t) => t.scale),
+      negative: over((t) => t.negative),
+      zero: over((t) => t.zero),
+      positive: over((t) => t.positive),
     };
   });
 }
@@ -305,7 +359,8 @@ function lossCurves(groups: Group[]): Curve[] {
 function evalCurves(groups: Group[], sets: string[], metrics: string[]): Curve[] {
   const curves: Curve[] = [];
   for (const set of sets) {
-    for (const metric of metrics.filter((m) => m === 'psnr' || m === 'ssim')) {
+    // Every metric the runs log: PSNR/SSIM for restoration, accuracy for classification.
+    for (const metric of metrics) {
       const series = groups
         .map((g) => ({
           group: g.label,

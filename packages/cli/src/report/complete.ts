@@ -63,11 +63,14 @@ async function completeRun(
     run.energy = (await measureConfigEnergy(registry, config, weights)).file;
     writeFileSync(join(run.dir, 'energy.json'), JSON.stringify(run.energy, null, 2));
   }
-  const needTeacher = scoreTeacher && config.teacher && !run.teacher;
-  const needSamples = images > 0 && !run.samples;
-  if (!needTeacher && !needSamples) return;
-
   const data = registry.createFrom('dataset', config.data, 'data');
+  const needTeacher = scoreTeacher && config.teacher && !run.teacher;
+  // Image grids show restored images; a classifier's output is logits.
+  const needSamples = images > 0 && !run.samples && data.task === 'restoration';
+  if (!needTeacher && !needSamples) {
+    data.close?.();
+    return;
+  }
   const models: Backbone[] = [];
   const build = (role: 'student' | 'teacher', file: string | undefined) => {
     const ref = role === 'student' ? config.student : config.teacher!;
@@ -90,7 +93,11 @@ async function completeRun(
         scores = {
           model: config.teacher!.name,
           parameters: teacher.parameterCount(),
-          eval: await evaluate(teacher, data.evalSets(), metrics, { limit }),
+          eval: await evaluate(teacher, data.evalSets(), metrics, {
+            limit,
+            task: data.task,
+            classNames: data.classNames,
+          }),
         };
         teacherScores.set(key, scores);
       }

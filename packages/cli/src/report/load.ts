@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { type SetScores, SpikedistillError, type TrainSummary } from '@spikedistill/core';
 import type { EnergyFile } from '@spikedistill/energy';
 import type { SamplesIndex } from './samples.js';
+import { readTernaryCounts, type TernaryTensor } from './ternary.js';
 
 /** One line of `loss.jsonl`. */
 export interface LossLine {
@@ -55,6 +56,8 @@ export interface RunData {
   samples?: SamplesIndex;
   /** Whether `student.safetensors` is there (models can be rebuilt). */
   hasWeights: boolean;
+  /** The saved student's ternary tensors (none for a full-precision student). */
+  ternary: TernaryTensor[];
 }
 
 export interface VariantData {
@@ -216,6 +219,7 @@ export function loadRun(dir: string, warnings: string[]): RunData {
     teacher: optional('teacher.json'),
     samples: optional(join('samples', 'index.json')),
     hasWeights: existsSync(join(dir, 'student.safetensors')),
+    ternary: readTernaryCounts(join(dir, 'student.safetensors')),
   };
 }
 

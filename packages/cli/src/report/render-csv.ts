@@ -1,4 +1,4 @@
-import { valueLabel } from './aggregate.js';
+import { valueLabel } from '@spikedistill/core';
 import type { ResultTable } from './table.js';
 
 const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Aggregate, Curve } from './aggregate.js';
+import { type DetailTable, perClassTables, ternaryTables } from './detail-tables.js';
 import type { ReportData, RunData } from './load.js';
 import type { SampleImage } from './samples.js';
 import { constantsText, type ResultTable } from './table.js';
@@ -130,6 +131,20 @@ function resultsHtml(table: ResultTable, agg: Aggregate): string {
         )}</ul><p class="note">Energy is per image, measured on one test image (firing rates depend on the data): a ratio is the teacher's amount over the row's, under the same estimator and constants.</p>`
     : '<p class="note">No energy data: run <code>spikedistill energy &lt;config&gt; --out &lt;run folder&gt;</code>, or <code>spikedistill report</code> without <code>--no-run</code>.</p>';
   return `<table id="results"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table><p class="note">Students: mean ± sample standard deviation over seeds (variants that differ only in <code>seed</code>). Teacher and noisy input: scored on the same test images.</p>${constants}`;
+}
+
+function detailHtml(tables: DetailTable[], note: string): string {
+  return `${tables
+    .map(
+      (t) =>
+        `<h3>${esc(t.title)}</h3><table class="detail"><thead><tr>${t.head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${t.rows
+          .map(
+            (r) =>
+              `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`,
+          )
+          .join('')}</tbody></table>`,
+    )
+    .join('')}<p class="note">${note}</p>`;
 }
 
 /** Image grids: per sample image, clean | noisy | teacher | each group's student, each with its zoomed crop. */
@@ -282,6 +297,32 @@ export function renderHtml(data: ReportData, agg: Aggregate, table: ResultTable)
     ? `<div class="warn"><b>Warnings</b><ul>${data.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>`
     : '';
   const title = `${data.kind === 'ablation' ? 'Ablation' : 'Run'} report: ${data.name}`;
+  // Sections that only some experiments have: classification's classes, ternary students.
+  const perClass = perClassTables(agg);
+  const ternary = ternaryTables(agg);
+  const optional = [
+    perClass.length
+      ? section(
+          'classes-section',
+          'Accuracy per class',
+          detailHtml(perClass, 'Final evaluation; mean ± sample standard deviation over seeds.'),
+        )
+      : '',
+    ternary.length
+      ? section(
+          'ternary-section',
+          'Ternary weights',
+          detailHtml(
+            ternary,
+            'Counted in the saved student.safetensors (int8 codes −1, 0, +1 and each tensor’s Δ): what the deployed student holds. Mean ± sample standard deviation over seeds.',
+          ),
+        )
+      : '',
+  ].join('');
+  const links = [
+    perClass.length ? '<a href="#classes-section">Classes</a>' : '',
+    ternary.length ? '<a href="#ternary-section">Ternary weights</a>' : '',
+  ].join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(title)}</title>
@@ -289,12 +330,13 @@ export function renderHtml(data: ReportData, agg: Aggregate, table: ResultTable)
 ${images.css}</style></head>
 <body>
 <header><h1>${esc(title)}</h1><div class="meta">${esc(data.dir)} · ${data.variants.length} run(s) · generated ${new Date().toISOString()}</div>
-<nav><a href="#results-section">Results</a><a href="#loss-section">Loss</a><a href="#eval-section">Evaluation</a><a href="#firing-section">Firing rates</a><a href="#images-section">Images</a><a href="#config-section">Config</a></nav></header>
+<nav><a href="#results-section">Results</a><a href="#loss-section">Loss</a><a href="#eval-section">Evaluation</a><a href="#firing-section">Firing rates</a>${links}<a href="#images-section">Images</a><a href="#config-section">Config</a></nav></header>
 ${warnings}
 ${section('results-section', 'Results', resultsHtml(table, agg))}
 ${section('loss-section', 'Training loss', canvases('loss-') ? `<div class="charts">${canvases('loss-')}</div><p class="note">Lines: mean over seeds; shaded: min–max over seeds.</p>` : none('loss.jsonl'))}
 ${section('eval-section', 'Evaluation during training', canvases('eval-') ? `<div class="charts">${canvases('eval-')}</div>` : none('evaluations'))}
 ${section('firing-section', 'Firing rates', canvases('firing') ? `<div class="charts">${canvases('firing')}</div>` : none('firing rates'))}
+${optional}
 ${section('images-section', 'Images', images.html)}
 ${section('config-section', 'Variants and config', configHtml(data))}
 <script>${chartJsBundle()}</script>

@@ -1,4 +1,5 @@
 import type { Aggregate } from './aggregate.js';
+import { type DetailTable, perClassTables, ternaryTables } from './detail-tables.js';
 import type { ReportData } from './load.js';
 import { constantsText, type ResultTable } from './table.js';
 
@@ -42,6 +43,18 @@ export function renderMarkdown(data: ReportData, agg: Aggregate, table: ResultTa
     }
     out.push('');
   }
+  const detail = (title: string, tables: DetailTable[]) => {
+    if (!tables.length) return;
+    out.push(`## ${title}`, '');
+    for (const t of tables) {
+      out.push(`### ${t.title}`, '', `| ${t.head.map(cell).join(' | ')} |`);
+      out.push(`|${t.head.map(() => '---').join('|')}|`);
+      for (const r of t.rows) out.push(`| ${r.map(cell).join(' | ')} |`);
+      out.push('');
+    }
+  };
+  detail('Accuracy per class', perClassTables(agg));
+  detail('Ternary weights (counted in the saved student)', ternaryTables(agg));
   out.push('## Variants', '', '| variant | seed | status | folder |', '|---|---|---|---|');
   for (const v of data.variants) {
     out.push(

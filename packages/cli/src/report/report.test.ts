@@ -1,10 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tf } from '@spikedistill/core';
+import { buildModel, encodeSafetensors, saveModule, tf } from '@spikedistill/core';
+import { createFullRegistry } from '../packages.js';
 import { describe, expect, it } from 'vitest';
 import { aggregate, loadReportData, resultTable, stat, writeReport } from './index.js';
+import { renderMarkdown } from './render-markdown.js';
 import { detailWindow } from './samples.js';
+import { readTernaryCounts } from './ternary.js';
 
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -122,6 +125,8 @@ describe('report data', () => {
     expect(t1!.cells['A/psnr']).toMatchObject({ mean: 26, text: '26.00 ± 1.41' });
     expect(t1!.cells.params_ratio).toMatchObject({ mean: 100, text: '100×' });
     expect(t1!.cells['energy/mac-ac-45nm']!.mean).toBe(3);
+    // the spread to the mean's last digit (2 and 4 µJ: 3.00 ± 1.41)
+    expect(t1!.cells['energy/mac-ac-45nm']!.text).toBe('3.00 ± 1.41');
     expect(t1!.cells['energy_ratio/mac-ac-45nm']!.mean).toBeCloseTo(50 / 3, 12);
     expect(t2!.cells['A/psnr']).toMatchObject({ mean: 30, text: '30.00' });
     expect(agg.groups[0]!.layerRates['enc1.neuron']!.mean).toBeCloseTo(0.15, 12);
@@ -227,5 +232,183 @@ describe('image grids', () => {
     // windows of 16 (a quarter of 32 is 8, at least 16) every 8 px: only (16, 16) holds the corner
     expect(detailWindow(image)).toEqual({ x: 16, y: 16, size: 16 });
     image.dispose();
+  });
+});
+
+/** A classification run: accuracy logged twice, per-class accuracy, and a ternary student file. */
+function writeClassifierRun(
+  dir: string,
+  o: { seed: number; accuracy: number[]; perClass: Record<string, number>; codes?: number[] },
+) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'run.json'), json({ name: 'c', seed: o.seed, params: 6 }));
+  writeFileSync(join(dir, 'loss.jsonl'), `${json({ step: 2, loss: 1, terms: {} })}\n`);
+  const scores = (accuracy: number) => ({
+    set: 'digits/test',
+    images: 10,
+    model: { accuracy },
+    input: {},
+  });
+  writeFileSync(
+    join(dir, 'metrics.jsonl'),
+    o.accuracy.map((a, i) => json({ step: i + 1, ...scores(a) })).join('\n') + '\n',
+  );
+  const last = { ...scores(o.accuracy.at(-1)!), perClass: o.perClass };
+  writeFileSync(
+    join(dir, 'summary.json'),
+    json({ steps: 2, startStep: 0, seconds: 1, finalLoss: 1, eval: [last] }),
+  );
+  if (o.codes) {
+    const tensors = new Map([
+      ['conv.weight', { shape: [o.codes.length], data: Int8Array.from(o.codes) }],
+      ['norm.weight', { shape: [2], data: Float32Array.from([1, 1]) }],
+    ]);
+    writeFileSync(
+      join(dir, 'student.safetensors'),
+      encodeSafetensors(tensors, { ternary: json({ 'conv.weight': 0.25 * o.seed }) }),
+    );
+  }
+}
+
+describe('classification and ternary students', () => {
+  function writeClassifierAblation(): string {
+    const root = mkdtempSync(join(tmpdir(), 'sd-classes-'));
+    const runs = [
+      // codes: seed 1 → 2×(−1), 1×0, 3×(+1); seed 2 → 1×(−1), 3×0, 2×(+1)
+      {
+        q: 'ternary',
+        seed: 1,
+        accuracy: [0.5, 0.8],
+        perClass: { '0': 0.7, '10': 0.9, '2': 0.8 },
+        codes: [-1, -1, 0, 1, 1, 1],
+      },
+      {
+        q: 'ternary',
+        seed: 2,
+        accuracy: [0.6, 0.9],
+        perClass: { '0': 0.9, '10': 0.9, '2': 0.9 },
+        codes: [-1, 0, 0, 0, 1, 1],
+      },
+      { q: 'null', seed: 1, accuracy: [0.7, 0.95], perClass: { '0': 1, '10': 0.9, '2': 0.95 } },
+    ];
+    const variants = runs.map((r) => {
+      const label = `strategy=tna+hint,student.quantizer=${r.q},seed=${r.seed}`;
+      writeClassifierRun(join(root, label), r);
+      return {
+        label,
+        dir: label,
+        values: {
+          strategy: { name: 'compose', options: { terms: ['tna', 'hint'] } },
+          'student.quantizer': r.q === 'null' ? null : r.q,
+          seed: r.seed,
+        },
+        seed: r.seed,
+        status: 'done',
+      };
+    });
+    writeFileSync(
+      join(root, 'ablation.json'),
+      json({ name: 'c', axes: ['strategy', 'student.quantizer', 'seed'], variants }),
+    );
+    return root;
+  }
+
+  it('counts −Δ, 0, +Δ in the saved codes; refuses codes other than −1, 0, 1', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sd-ternary-'));
+    writeClassifierRun(root, { seed: 2, accuracy: [0.5], perClass: {}, codes: [1, 0, 0, -1, 1] });
+    expect(readTernaryCounts(join(root, 'student.safetensors'))).toEqual([
+      { name: 'conv.weight', scale: 0.5, negative: 1, zero: 2, positive: 2 },
+    ]);
+    writeClassifierRun(root, { seed: 1, accuracy: [0.5], perClass: {}, codes: [1, 2] });
+    expect(() => readTernaryCounts(join(root, 'student.safetensors'))).toThrow(
+      expect.objectContaining({ code: 'E_WEIGHTS', message: expect.stringMatching(/code 2/) }),
+    );
+    expect(readTernaryCounts(join(root, 'none.safetensors'))).toEqual([]);
+  });
+
+  it('groups are named by the variants’ labels; accuracy curves, per-class accuracy and ternary counts over seeds', () => {
+    const data = loadReportData(writeClassifierAblation());
+    const agg = aggregate(data);
+    expect(agg.groups.map((g) => g.label)).toEqual([
+      'strategy=tna+hint, student.quantizer=ternary',
+      'strategy=tna+hint, student.quantizer=null',
+    ]);
+    const [ternary, full] = agg.groups;
+    expect(agg.evalCurves.map((c) => c.title)).toEqual(['digits/test ACCURACY vs step']);
+    const [p1, p2] = agg.evalCurves[0]!.series[0]!.points;
+    expect([p1!.step, p2!.step]).toEqual([1, 2]);
+    expect(p1!.mean).toBeCloseTo(0.55, 12);
+    expect(p2!.mean).toBeCloseTo(0.85, 12);
+    expect(ternary!.perClass['digits/test']!['0']!.mean).toBeCloseTo(0.8, 12);
+    expect(ternary!.perClass['digits/test']!['0']!.std).toBeCloseTo(Math.SQRT2 / 10, 12);
+    expect(full!.ternary).toEqual([]);
+    const [conv] = ternary!.ternary;
+    expect(conv).toMatchObject({ name: 'conv.weight', size: 6 });
+    expect([conv!.negative.mean, conv!.zero.mean, conv!.positive.mean]).toEqual([1.5, 2, 2.5]);
+    expect(conv!.scale.mean).toBeCloseTo(0.375, 12);
+
+    const md = renderMarkdown(data, agg, resultTable(agg));
+    // classes in numeric order; accuracy to 4 decimals
+    expect(md).toContain('|  | 0 | 2 | 10 |');
+    // no input scores (classification): no noisy-input row
+    expect(md).not.toContain('noisy input');
+    expect(md).toContain(
+      '| strategy=tna+hint, student.quantizer=ternary | 0.8000 ± 0.1414 | 0.8500 ± 0.0707 | 0.9000 ± 0.0000 |',
+    );
+    expect(md).toContain(
+      '| conv.weight | 6 | 0.3750 ± 0.1768 | 1.5 ± 0.7 | 2.0 ± 1.4 | 2.5 ± 0.7 | 33.3 % |',
+    );
+    expect(md).toContain('| all ternary tensors | 6 |  | 1.5 | 2 | 2.5 | 33.3 % |');
+    expect(md).toContain('| strategy=tna+hint, student.quantizer=ternary | 2 | 0.8500 ± 0.0707 |');
+  });
+
+  it('the html page has the per-class and ternary sections only when there is something to show', async () => {
+    const html = readFileSync((await writeReport(writeClassifierAblation())).html, 'utf8');
+    expect(html).toContain('id="classes-section"');
+    expect(html).toContain('id="ternary-section"');
+    const plain = readFileSync((await writeReport(writeAblation())).html, 'utf8');
+    expect(plain).not.toContain('id="classes-section"');
+    expect(plain).not.toContain('id="ternary-section"');
+  });
+});
+
+describe('rebuilding a classifier run', () => {
+  it('scores the teacher as a classifier (accuracy, per class) and draws no image grids', async () => {
+    await tf.setBackend('cpu');
+    const root = mkdtempSync(join(tmpdir(), 'sd-classifier-'));
+    const registry = createFullRegistry(3);
+    const net = { name: 'vgg', options: { widths: [2, 4], depth: 1 } };
+    const config = {
+      name: 'c',
+      seed: 3,
+      data: { name: 'mnist', options: { trainSize: 20, testSize: 30 } },
+      teacher: net,
+      student: net,
+      loss: [{ name: 'cross-entropy' }],
+      metrics: [{ name: 'accuracy' }],
+    };
+    writeClassifierRun(root, { seed: 3, accuracy: [0.1], perClass: { '0': 0.1 } });
+    writeFileSync(join(root, 'config.json'), json(config));
+    const { model } = buildModel(registry, net, 'student');
+    saveModule(model, join(root, 'student.safetensors'));
+    model.dispose();
+    const files = await writeReport(root, { registry });
+    expect(files.warnings).toEqual([]);
+    const teacher = JSON.parse(readFileSync(join(root, 'teacher.json'), 'utf8'));
+    expect(teacher.eval).toHaveLength(1);
+    expect(teacher.eval[0].set).toMatch(/test/);
+    // as many images as the student was scored on (its summary says 10)
+    expect(teacher.eval[0].images).toBe(10);
+    const accuracy = teacher.eval[0].model.accuracy;
+    expect(accuracy).toBeGreaterThanOrEqual(0);
+    expect(accuracy).toBeLessThanOrEqual(1);
+    // per-class accuracies weighted by their images give the overall accuracy
+    const correct = Object.entries(teacher.eval[0].perClass as Record<string, number>).reduce(
+      (n, [k, a]) => n + a * teacher.eval[0].perClassImages[k],
+      0,
+    );
+    expect(correct / 10).toBeCloseTo(accuracy, 9);
+    expect(existsSync(join(root, 'samples'))).toBe(false);
+    expect(existsSync(join(root, 'energy.json'))).toBe(true);
   });
 });

@@ -29,7 +29,8 @@ export interface ResultTable {
   rows: ResultRow[];
 }
 
-const digits = (metric: string) => (metric === 'ssim' ? 4 : 2);
+/** PSNR in dB to 2 decimals; the [0, 1] scores (SSIM, accuracy, top-k) to 4. */
+const digits = (metric: string) => (metric === 'psnr' ? 2 : 4);
 
 function fmt(v: number | undefined, d: number): string {
   if (v === undefined || !Number.isFinite(v)) return '—';
@@ -56,6 +57,10 @@ const ratioCell = (teacher: number | undefined, model: number | undefined): Cell
 
 /** Energy in µJ with 3 significant digits: students and teachers differ by orders of magnitude. */
 const energyText = (v: number) => (v >= 100 ? v.toFixed(0) : v.toPrecision(3));
+
+/** The spread over seeds to the mean's last digit: `35.3 ± 0.0`, not `35.3 ± 0.0000197`. */
+const energySpread = (mean: number, std: number) =>
+  std.toFixed(energyText(mean).split('.')[1]?.length ?? 0);
 
 /**
  * The results table: the teacher, the noisy input, then one row per group of
@@ -111,14 +116,17 @@ export function resultTable(agg: Aggregate): ResultTable {
   for (const set of agg.sets) {
     for (const m of agg.metrics) inputCells[`${set}/${m}`] = plain(agg.input[set]?.[m], digits(m));
   }
-  rows.push({
-    role: 'input',
-    label: 'noisy input',
-    seeds: undefined,
-    failed: 0,
-    values: {},
-    cells: inputCells,
-  });
+  // A classifier's input has no scores of its own: no row of dashes.
+  if (Object.values(inputCells).some((c) => c.mean !== undefined)) {
+    rows.push({
+      role: 'input',
+      label: 'noisy input',
+      seeds: undefined,
+      failed: 0,
+      values: {},
+      cells: inputCells,
+    });
+  }
   for (const g of agg.groups) {
     const cells: Record<string, Cell> = {};
     for (const set of agg.sets) {
@@ -135,7 +143,7 @@ export function resultTable(agg: Aggregate): ResultTable {
             text:
               s.std === undefined
                 ? energyText(s.mean)
-                : `${energyText(s.mean)} ± ${energyText(s.std)}`,
+                : `${energyText(s.mean)} ± ${energySpread(s.mean, s.std)}`,
           }
         : { mean: undefined, text: '—' };
       cells[`energy_ratio/${e.estimator}`] = ratioCell(teacher?.energy[e.estimator], s?.mean);

@@ -42,6 +42,31 @@ describe('expandAblation', () => {
     expect(variants[0]!.label).toBe('strategy=none,student.options.timesteps=2');
   });
 
+  it('labels a composition by its terms, and tells apart two with the same terms', () => {
+    const hint = { name: 'hint', options: { layers: [['dec1', 'q4']] } };
+    const variants = expandAblation(
+      parseExperimentConfig({
+        ...base,
+        ablate: {
+          strategy: [
+            { name: 'compose', options: { terms: [hint, 'output-kd'] } },
+            { name: 'compose', options: { terms: [{ name: 'tna' }, hint] } },
+            { name: 'compose', options: { terms: [{ name: 'tna', options: { alpha: 2 } }, hint] } },
+            // Not a list of references: the plugin's name, as any other.
+            { name: 'compose', options: { terms: [] } },
+          ],
+        },
+      }),
+    );
+    const labels = variants.map((v) => v.label);
+    expect(labels[0]).toBe('strategy=hint+output-kd');
+    expect(labels[1]).toMatch(/^strategy=tna\+hint#[0-9a-f]{6}$/);
+    expect(labels[2]).toMatch(/^strategy=tna\+hint#[0-9a-f]{6}$/);
+    expect(labels[1]).not.toBe(labels[2]);
+    expect(labels[3]).toBe('strategy=compose');
+    expect(variants.map((v) => v.dir)).toContain('strategy=hint+output-kd');
+  });
+
   it('gives each seed its own config and identity', () => {
     const variants = expandAblation(parseExperimentConfig({ ...base, ablate: { seed: [1, 2] } }));
     expect(variants.map((v) => v.config.seed)).toEqual([1, 2]);

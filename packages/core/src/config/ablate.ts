@@ -96,7 +96,7 @@ export function expandAblation(config: ExperimentConfig): AblationVariant[] {
 
 /** Short, distinct labels for the values of one axis. */
 function axisLabels(path: string, values: readonly unknown[]): string[] {
-  const short = values.map(labelOf);
+  const short = values.map(valueLabel);
   const ids = values.map((v) => canonicalJson(v));
   for (let i = 0; i < values.length; i++) {
     if (ids.indexOf(ids[i]!) !== i)
@@ -115,13 +115,26 @@ function axisLabels(path: string, values: readonly unknown[]): string[] {
   });
 }
 
-/** A short label for a swept value: a plugin reference is named by its `name`. */
-function labelOf(value: unknown): string {
+/**
+ * A short label for a swept value: a plugin reference is named by its
+ * `name`; one that combines references under `options.terms` (`compose`) by
+ * theirs joined with '+', so `hint+output-kd` and `tna+hint` read as what
+ * they are rather than as two `compose`s told apart by a hash.
+ */
+export function valueLabel(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && 'name' in value && typeof value.name === 'string')
+  if (value && typeof value === 'object' && 'name' in value && typeof value.name === 'string') {
+    const terms = (value as { options?: { terms?: unknown } }).options?.terms;
+    if (Array.isArray(terms) && terms.length > 0 && terms.every(isReference))
+      return terms.map(valueLabel).join('+');
     return value.name;
+  }
   return JSON.stringify(value);
 }
+
+const isReference = (v: unknown): boolean =>
+  typeof v === 'string' ||
+  (!!v && typeof v === 'object' && 'name' in v && typeof v.name === 'string');
 
 /** `k=v;…` of the leaf options in which `value` differs from the others it would be confused with. */
 function differingOptions(value: unknown, group: readonly unknown[]): string | undefined {

@@ -1,4 +1,5 @@
 import { alifExporter } from './alif.js';
+import { annConvBlockExporter } from './ann-conv-block.js';
 import { batchNormExporter } from './batch-norm.js';
 import { channelLayerNormExporter } from './channel-layer-norm.js';
 import { conv2dExporter } from './conv2d.js';
@@ -38,6 +39,7 @@ export const builtinExporters: readonly LayerExporter[] = [
   alifExporter,
   leakyExporter,
   spikingConvBlockExporter,
+  annConvBlockExporter,
   dncnnExporter,
   unetExporter,
   restormerLiteExporter,

@@ -1,11 +1,10 @@
 import { Conv2d } from '@spikedistill/nn';
-import { SpikingConvBlock } from '@spikedistill/neurons';
 import { DNCNN_TAPS, SpikingDnCNN, dncnnTapLayers } from '@spikedistill/restoration';
 import { meanOverTime } from '../graph/time.js';
 import { defineExporter } from './exporter.js';
-import { encodeInput } from './spiking-student.js';
+import { encodeInput, studentBlock } from './spiking-student.js';
 
-/** Spiking DnCNN: encode over T, spiking blocks, mean over T, analog head, residual. */
+/** Spiking DnCNN: encode over T, spiking blocks, mean over T, analog head, residual (or its ANN twin). */
 export const spikingDncnnExporter = defineExporter({
   layer: SpikingDnCNN,
   role: 'backbone',
@@ -17,13 +16,15 @@ export const spikingDncnnExporter = defineExporter({
     dncnnTapLayers(depth).forEach((layer, q) => {
       tapsAt.set(layer, [...(tapsAt.get(layer) ?? []), DNCNN_TAPS[q]!]);
     });
-    let s = encodeInput(g, x, timesteps, encoder, net.label);
+    let s = encodeInput(g, x, net, encoder);
     for (let i = 1; i < depth; i++) {
-      const block = ctx.child(net, `block${i}`, SpikingConvBlock);
+      const block = studentBlock(ctx, net, `block${i}`);
       const out = ctx.apply('spiking-block', block, { inputs: [s], timesteps });
       s = out.spikes;
       for (const name of tapsAt.get(i) ?? []) {
-        ctx.tap(name, tapSignal === 'spikes' ? out.spikes : out.current, timesteps);
+        // The twin's taps are [N, H, W, C]: recorded without T.
+        const value = tapSignal === 'spikes' ? out.spikes : out.current;
+        ctx.tap(name, value, net.spiking ? timesteps : undefined);
       }
     }
     const noise = ctx.layer(ctx.child(net, 'head', Conv2d), meanOverTime(g, s, timesteps));

@@ -1,15 +1,15 @@
 import { Conv2d } from '@spikedistill/nn';
-import { SpikingConvBlock } from '@spikedistill/neurons';
 import { SpikingUNet } from '@spikedistill/restoration';
 import type { Value } from '../graph/builder.js';
 import { meanOverTime } from '../graph/time.js';
 import { defineExporter } from './exporter.js';
-import { encodeInput } from './spiking-student.js';
+import { encodeInput, studentBlock } from './spiking-student.js';
 
 /**
  * Spiking U-Net: spiking blocks on three levels (stride-2 down), nearest ×2
  * up with the skip concatenated after, the level-1 decoder's spikes
- * averaged over T, analog head, global residual.
+ * averaged over T, analog head, global residual. Its ANN twin (`ann`) is
+ * the same graph with ReLU blocks, one step and taps without T.
  */
 export const spikingUnetExporter = defineExporter({
   layer: SpikingUNet,
@@ -19,11 +19,13 @@ export const spikingUnetExporter = defineExporter({
     const { tapSignal, residual, encoder } = net.options;
     const timesteps = net.timesteps;
     const block = (name: string, inputs: Value[]) => {
-      const out = ctx.apply('spiking-block', ctx.child(net, name, SpikingConvBlock), {
-        inputs,
-        timesteps,
-      });
-      ctx.tap(name, tapSignal === 'spikes' ? out.spikes : out.current, timesteps);
+      const out = ctx.apply('spiking-block', studentBlock(ctx, net, name), { inputs, timesteps });
+      // The twin's taps are [N, H, W, C]: recorded without T.
+      ctx.tap(
+        name,
+        tapSignal === 'spikes' ? out.spikes : out.current,
+        net.spiking ? timesteps : undefined,
+      );
       return out.spikes;
     };
     // Nearest neighbour: output pixel i reads input ⌊i/2⌋, as tfjs's resizeNearestNeighbor here.
@@ -33,7 +35,7 @@ export const spikingUnetExporter = defineExporter({
         coordinate_transformation_mode: 'asymmetric',
         nearest_mode: 'floor',
       });
-    const e1 = block('enc1', [encodeInput(g, x, timesteps, encoder, net.label)]);
+    const e1 = block('enc1', [encodeInput(g, x, net, encoder)]);
     const e2 = block('enc2', [e1]);
     const lat = block('latent', [e2]);
     const d2 = block('dec2', [up(lat), e2]);

@@ -15,7 +15,8 @@ export {
 } from './restormer-lite.js';
 export { UNet, type UnetOptions, unet, unetOptions, unetTapNames } from './unet.js';
 export { HKD_NEURON, spikingOptions } from './spiking/options.js';
-export { SpikingStudent } from './spiking/student.js';
+export { AnnConvBlock, type AnnConvBlockOptions } from './spiking/ann-block.js';
+export { SpikingStudent, type StudentBlock } from './spiking/student.js';
 export {
   SpikingDnCNN,
   type SpikingDncnnOptions,

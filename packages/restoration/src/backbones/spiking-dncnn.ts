@@ -1,11 +1,10 @@
 import { type Context, definePlugin, type TapInfo, tf } from '@spikedistill/core';
 import { Conv2d } from '@spikedistill/nn';
-import { SpikingConvBlock } from '@spikedistill/neurons';
 import { z } from 'zod';
 import { DNCNN_TAPS, dncnnTapLayers } from './dncnn.js';
 import type { TapSink } from './base.js';
 import { spikingOptions } from './spiking/options.js';
-import { SpikingStudent } from './spiking/student.js';
+import { SpikingStudent, type StudentBlock } from './spiking/student.js';
 
 export const spikingDncnnOptions = z.object({
   ...spikingOptions,
@@ -22,12 +21,13 @@ export type SpikingDncnnOptions = z.output<typeof spikingDncnnOptions>;
 /**
  * A spiking DnCNN: the image, encoded over T steps, through depth−1 spiking
  * conv blocks; the last block's spikes averaged over T feed an analog 3×3
- * conv that predicts the noise (output = input − noise, as dncnn).
+ * conv that predicts the noise (output = input − noise, as dncnn). With
+ * `ann: true`, its ANN twin: the same blocks as conv → BN → ReLU, T = 1.
  */
 export class SpikingDnCNN extends SpikingStudent {
   readonly sizeMultiple = 1;
   readonly tapInfo: readonly TapInfo[];
-  private readonly blocks: SpikingConvBlock[] = [];
+  private readonly blocks: StudentBlock[] = [];
   private readonly head: Conv2d;
   private readonly tapAt = new Map<number, string[]>();
 
@@ -38,13 +38,11 @@ export class SpikingDnCNN extends SpikingStudent {
     super(`spiking-dncnn (at ${ctx.path})`, options, ctx);
     const { channels, depth, width, norm } = options;
     for (let i = 1; i < depth; i++) {
-      const block = new SpikingConvBlock({
+      const block = this.block({
         inChannels: i === 1 ? channels : width,
         outChannels: width,
-        neuron: this.neuronFactory,
         norm,
         rng: ctx.rng,
-        init: 'kaiming',
       });
       this.blocks.push(this.child(`block${i}`, block));
     }
@@ -57,8 +55,10 @@ export class SpikingDnCNN extends SpikingStudent {
       name,
       channels: width,
       scale: 1,
-      temporal: true,
-      description: `${options.tapSignal} of spiking block ${layers[q]} of ${depth - 1}, per step [T, N, H, W, C]`,
+      temporal: this.spiking,
+      description: this.spiking
+        ? `${this.tapWords(options.tapSignal)} of spiking block ${layers[q]} of ${depth - 1}, per step [T, N, H, W, C]`
+        : `${this.tapWords(options.tapSignal)} of block ${layers[q]} of ${depth - 1}, [N, H, W, C]`,
     }));
   }
 
@@ -68,7 +68,7 @@ export class SpikingDnCNN extends SpikingStudent {
       const out = block.forwardWithCurrent(s);
       s = out.spikes;
       for (const name of this.tapAt.get(i + 1) ?? []) {
-        tap(name, this.options.tapSignal === 'spikes' ? out.spikes : out.current);
+        tap(name, this.tapValue(out, this.options.tapSignal));
       }
     });
     const noise = this.head.forward(this.meanOverTime(s));
@@ -80,7 +80,7 @@ export const spikingDncnn = definePlugin({
   kind: 'backbone',
   name: 'spiking-dncnn',
   description:
-    'Spiking DnCNN student: direct-encoded input over T steps, depth−1 spiking conv blocks (conv → tdBN → LIF), mean over T, analog output conv, residual. Taps q1–q4 (temporal, [T, N, H, W, width]) at each quarter of the depth, as dncnn.',
+    'Spiking DnCNN student: direct-encoded input over T steps, depth−1 spiking conv blocks (conv → tdBN → LIF), mean over T, analog output conv, residual. Taps q1–q4 (temporal, [T, N, H, W, width]) at each quarter of the depth, as dncnn. ann: true makes its ANN twin (conv → BN → ReLU, T = 1, same parameters).',
   options: spikingDncnnOptions,
   meta: { taps: DNCNN_TAPS, student: true, spiking: true },
   create: (options, ctx: Context) => new SpikingDnCNN(options, ctx),

@@ -1,10 +1,9 @@
 import { type Context, definePlugin, type TapInfo, tf } from '@spikedistill/core';
-import { SpikingConvBlock } from '@spikedistill/neurons';
 import { batchToSeq, Conv2d, seqToBatch, upsample2 } from '@spikedistill/nn';
 import { z } from 'zod';
 import type { TapSink } from './base.js';
 import { spikingOptions } from './spiking/options.js';
-import { SpikingStudent } from './spiking/student.js';
+import { SpikingStudent, type StudentBlock } from './spiking/student.js';
 
 const TAPS = ['enc1', 'enc2', 'latent', 'dec2', 'dec1'] as const;
 
@@ -22,15 +21,16 @@ export type SpikingUnetOptions = z.output<typeof spikingUnetOptions>;
  * blocks, stride-2 blocks down, nearest ×2 upsampling and a block up with
  * concatenated skips, the level-1 decoder's spikes averaged over T, then an
  * analog 3×3 conv, and a global residual (output = input + net(input)).
+ * With `ann: true`, its ANN twin: the same blocks as conv → BN → ReLU, T = 1.
  */
 export class SpikingUNet extends SpikingStudent {
   readonly sizeMultiple = 4;
   readonly tapInfo: readonly TapInfo[];
-  private readonly enc1: SpikingConvBlock;
-  private readonly enc2: SpikingConvBlock;
-  private readonly latent: SpikingConvBlock;
-  private readonly dec2: SpikingConvBlock;
-  private readonly dec1: SpikingConvBlock;
+  private readonly enc1: StudentBlock;
+  private readonly enc2: StudentBlock;
+  private readonly latent: StudentBlock;
+  private readonly dec2: StudentBlock;
+  private readonly dec1: StudentBlock;
   private readonly head: Conv2d;
 
   constructor(
@@ -43,15 +43,7 @@ export class SpikingUNet extends SpikingStudent {
     const block = (name: string, inC: number, outC: number, stride = 1) =>
       this.child(
         name,
-        new SpikingConvBlock({
-          inChannels: inC,
-          outChannels: outC,
-          neuron: this.neuronFactory,
-          norm,
-          stride,
-          rng: ctx.rng,
-          init: 'kaiming',
-        }),
+        this.block({ inChannels: inC, outChannels: outC, norm, stride, rng: ctx.rng }),
       );
     this.enc1 = block('enc1', channels, w1);
     this.enc2 = block('enc2', w1, w2, 2);
@@ -59,41 +51,42 @@ export class SpikingUNet extends SpikingStudent {
     this.dec2 = block('dec2', w3 + w2, w2);
     this.dec1 = block('dec1', w2 + w1, w1);
     this.head = this.child('head', new Conv2d(ctx.rng, w1, channels, { gain: 1 }));
-    const what = options.tapSignal;
+    const what = this.tapWords(options.tapSignal);
+    const temporal = this.spiking;
     this.tapInfo = [
       {
         name: 'enc1',
         channels: w1,
         scale: 1,
-        temporal: true,
+        temporal,
         description: `${what} of the level-1 encoder block`,
       },
       {
         name: 'enc2',
         channels: w2,
         scale: 2,
-        temporal: true,
+        temporal,
         description: `${what} of the level-2 encoder block`,
       },
       {
         name: 'latent',
         channels: w3,
         scale: 4,
-        temporal: true,
+        temporal,
         description: `${what} of the bottleneck block`,
       },
       {
         name: 'dec2',
         channels: w2,
         scale: 2,
-        temporal: true,
+        temporal,
         description: `${what} of the level-2 decoder block`,
       },
       {
         name: 'dec1',
         channels: w1,
         scale: 1,
-        temporal: true,
+        temporal,
         description: `${what} of the level-1 decoder block`,
       },
     ];
@@ -102,7 +95,7 @@ export class SpikingUNet extends SpikingStudent {
   protected run(x: tf.Tensor4D, _training: boolean, tap: TapSink): tf.Tensor4D {
     const t = this.timesteps;
     const record = (name: string, out: { spikes: tf.Tensor; current: tf.Tensor }) => {
-      tap(name, this.options.tapSignal === 'spikes' ? out.spikes : out.current);
+      tap(name, this.tapValue(out, this.options.tapSignal));
       return out.spikes;
     };
     const up = (s: tf.Tensor) => batchToSeq(upsample2(seqToBatch(s) as tf.Tensor4D), t);
@@ -120,7 +113,7 @@ export const spikingUnet = definePlugin({
   kind: 'backbone',
   name: 'spiking-unet',
   description:
-    'Spiking U-Net student: direct-encoded input over T steps, spiking conv blocks (conv → tdBN → LIF) on 3 levels, stride-2 down, nearest up with concatenated skips, mean over T, analog output conv, residual. Taps (temporal, [T, N, H/s, W/s, C]): enc1, enc2, latent, dec2, dec1, as unet.',
+    'Spiking U-Net student: direct-encoded input over T steps, spiking conv blocks (conv → tdBN → LIF) on 3 levels, stride-2 down, nearest up with concatenated skips, mean over T, analog output conv, residual. Taps (temporal, [T, N, H/s, W/s, C]): enc1, enc2, latent, dec2, dec1, as unet. ann: true makes its ANN twin (conv → BN → ReLU, T = 1, same parameters).',
   options: spikingUnetOptions,
   meta: { taps: TAPS, student: true, spiking: true },
   create: (options, ctx: Context) => new SpikingUNet(options, ctx),

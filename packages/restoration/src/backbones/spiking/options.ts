@@ -34,4 +34,10 @@ export const spikingOptions = {
       "What taps record per step: the blocks' spikes, or their input current (conv → norm)",
     ),
   residual: z.boolean().default(true).describe('Global residual around the network'),
+  ann: z
+    .boolean()
+    .default(false)
+    .describe(
+      "The same architecture as an ANN, the 'same-architecture ANN' reference: conv → BN → ReLU blocks (tdBN becomes plain BN), T = 1 whatever `timesteps` says, no encoder, taps [N, H, W, C]; same parameters",
+    ),
 };
