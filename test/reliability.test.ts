@@ -121,7 +121,7 @@ describe('resume after SIGKILL', () => {
       expect(weights(join(work, out))).toEqual(weights(join(work, 'straight')));
       expect(lossLog(join(work, out))).toEqual(lossLog(join(work, 'straight')));
     }
-  });
+  }, 600_000); // nine CLI runs: minutes on a loaded 2-core machine
 
   it('also when the kill lands in a checkpoint write (the temporary file is cleaned up)', async () => {
     const out = 'killed-in-write';
@@ -234,6 +234,8 @@ describe('evaluation of large images', () => {
       '--out',
       'm1',
       '--json',
+      '--engine',
+      'tfjs',
     ]);
     const tiled = cli([
       'eval',
@@ -338,9 +340,11 @@ describe('bad input is a named error with exit status 1', () => {
       'check',
       'configs/run.yaml',
       '--set',
-      'strategy={name: tna, options: {hint: {wieght: 1}}}',
+      'strategy={name: compose, options: {terms: [tna, {name: hint, options: {wieght: 1}}]}}',
     ]);
-    expect(typo.err).toMatch(/hint: unknown option 'wieght' \(did you mean 'weight'\?\)/);
+    expect(typo.err).toMatch(
+      /strategy\.options\.terms\.1\.options: strategy 'hint': unknown option 'wieght' \(did you mean 'weight'\?\)/,
+    );
     const noTeacher = cli(['check', 'configs/run.yaml', '--set', 'strategy.name=hint']);
     expect(noTeacher.err).toMatch(/strategy 'hint' needs a teacher/);
     const missing = cli([

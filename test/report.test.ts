@@ -178,7 +178,7 @@ describe.skipIf(!haveChromium)('spikedistill report in headless Chromium', () =>
       [1, 2].map(
         (seed) =>
           readJson<{ eval: Scores[] }>(
-            join(folder, `student.options.timesteps=${t}_seed=${seed}`, 'summary.json'),
+            join(folder, `student.options.timesteps=${t},seed=${seed}`, 'summary.json'),
           ).eval[0]!,
       ),
     );

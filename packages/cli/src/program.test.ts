@@ -83,3 +83,37 @@ describe('spikedistill CLI', () => {
     expect(errors.join('\n')).toMatch(/E_UNKNOWN_PLUGIN: Unknown dataset plugin 'nope' at data\./);
   });
 });
+
+describe('ablate: a failing variant', () => {
+  it('is recorded with its error, the others finish, and the results are written after each', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sd-ablate-'));
+    const file = join(dir, 'grid.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: grid',
+        'backend: cpu',
+        `output: ${dir}`,
+        'data: { name: procedural-denoise, options: { sigma: 25, patch: 16, testImages: 1, testSize: 24 } }',
+        'student: { name: dncnn, options: { depth: 3, width: 4 } }',
+        'train: { steps: 2, batch: 2, lr: 0.001, checkpointEvery: 0 }',
+        // validateOn a set that does not exist makes the middle variant fail when it starts.
+        'ablate: { train.validateOn: [[procedural], [nope], [procedural, procedural]] }',
+      ].join('\n'),
+    );
+    await expect(run(['ablate', file, '--no-report'])).rejects.toThrow(
+      /1 of 3 variant\(s\) failed: train\.validateOn=\["nope"\] \(E_CONFIG: train\.validateOn names nope/,
+    );
+    const result = JSON.parse(readFileSync(join(dir, 'grid', 'ablation.json'), 'utf8'));
+    expect(result.variants.map((v: { status: string }) => v.status)).toEqual([
+      'done',
+      'failed',
+      'done',
+    ]);
+    expect(
+      readFileSync(join(dir, 'grid', 'ablation.csv'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(3);
+  });
+});

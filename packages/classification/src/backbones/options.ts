@@ -16,7 +16,7 @@ export const classifierOptions = {
 
 /** Options of the spiking classifiers. */
 export const spikingOptions = {
-  timesteps: z.number().int().positive().default(4).describe('Time steps T'),
+  timesteps: z.number().int().positive().max(256).default(4).describe('Time steps T (at most 256)'),
   neuron: ref('neuron', CLASSIFIER_NEURON).describe(
     'Neuron plugin reference {name, options} (from @spikedistill/neurons); options given for lif merge over these',
   ),

@@ -9,6 +9,7 @@ import {
   train,
   trainerOptions,
 } from '@spikedistill/core';
+import { frozenTeacher } from '../frozen-teacher.js';
 import { writeComparisonGrid } from '../image-grid.js';
 import { attachProgress } from '../progress.js';
 import { scoresTable } from '../tables.js';
@@ -39,6 +40,7 @@ export async function trainCommand(
   const detach = attachProgress(registry.events, options.log);
   const parts = buildExperiment(registry, config);
   try {
+    parts.frozenTeacher = await frozenTeacher(parts, config, options.log);
     options.log(
       `${config.name}: student ${config.student.name} (${parts.student.parameterCount().toLocaleString('en-US')} parameters, T=${parts.student.timesteps}), strategy ${config.strategy.name}${parts.teacher ? `, teacher ${config.teacher?.name}` : ''}, seed ${config.seed}`,
     );
@@ -70,6 +72,7 @@ export async function trainCommand(
     return summary;
   } finally {
     detach();
+    parts.frozenTeacher?.dispose();
     disposeExperiment(parts);
   }
 }

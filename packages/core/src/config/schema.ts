@@ -14,6 +14,11 @@ export const pluginRef = z.strictObject({
 export const modelRef = pluginRef.extend({
   weights: filePath('file').optional(),
   quantizer: ref('quantizer').nullable().optional(),
+  /**
+   * Where a frozen model (the teacher) runs: ONNX Runtime, the training
+   * backend (tfjs), or auto (ONNX Runtime when it loads). Default auto.
+   */
+  engine: z.enum(['auto', 'onnx', 'tfjs']).optional(),
 });
 
 const count = (max: number) => z.number().int().max(max);
@@ -31,6 +36,8 @@ export const trainOptions = z.strictObject({
   ema: z.number().gt(0).lt(1).nullable().default(null),
   /** Evaluate on the test split every this many steps (0: only at the end). */
   evalEvery: count(1e9).nonnegative().default(0),
+  /** Test sets evaluated during training (e.g. [Set12]); the final evaluation uses all. Default: all. */
+  validateOn: z.array(z.string().min(1)).optional(),
   /** Write a checkpoint every this many steps (0: only at the end). */
   checkpointEvery: count(1e9).nonnegative().default(200),
   logEvery: count(1e9).positive().default(10),

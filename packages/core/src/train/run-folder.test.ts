@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,5 +61,31 @@ describe('RunFolder locks', () => {
     );
     lockWith(dir, { pid: DEAD_PID, host: hostname(), claim: { owner: 'job:a', token: 'w1:1' } });
     RunFolder.open(dir, 'resume', { owner: 'job:b', token: 'w2:1' }).release();
+  });
+});
+
+const fresh = () => mkdtempSync(join(tmpdir(), 'sd-run-folder-'));
+
+describe('RunFolder', () => {
+  it('opens a folder whose checkpoints/ is empty as a new run', () => {
+    const dir = fresh();
+    mkdirSync(join(dir, 'checkpoints'));
+    RunFolder.open(dir, 'new').release();
+  });
+
+  it('refuses a folder with a checkpoint in it unless resumed or forced', () => {
+    const dir = fresh();
+    mkdirSync(join(dir, 'checkpoints'));
+    writeFileSync(join(dir, 'checkpoints', 'latest.json'), '{}');
+    expect(() => RunFolder.open(dir, 'new')).toThrow(/already holds a run \(checkpoints\)/);
+    RunFolder.open(dir, 'resume').release();
+  });
+
+  it('is held by one process at a time', () => {
+    const dir = fresh();
+    const first = RunFolder.open(dir, 'new');
+    expect(() => RunFolder.open(dir, 'new')).toThrow(/E_RUN_LOCKED|in use|locked/i);
+    first.release();
+    RunFolder.open(dir, 'new').release();
   });
 });

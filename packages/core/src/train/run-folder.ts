@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
@@ -43,6 +44,12 @@ interface LockInfo {
   claim?: LockClaim;
 }
 
+/** A run file, or a folder with something in it (an empty `checkpoints/` holds no run). */
+function holdsRunFile(path: string): boolean {
+  if (!existsSync(path)) return false;
+  return !statSync(path).isDirectory() || readdirSync(path).length > 0;
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -71,7 +78,7 @@ export class RunFolder {
     const folder = new RunFolder(dir);
     folder.lock(claim);
     try {
-      const used = RUN_FILES.filter((f) => existsSync(join(dir, f)));
+      const used = RUN_FILES.filter((f) => holdsRunFile(join(dir, f)));
       if (used.length && mode === 'new') {
         throw new SpikedistillError(
           'E_RUN_EXISTS',

@@ -390,3 +390,62 @@ describe('train: run folders and failures', () => {
     p.student.dispose();
   });
 });
+
+describe('train: validation sets', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('evaluates mid-run on the validation sets only and names an unknown one', async () => {
+    const p = parts(6);
+    const twoSets = Object.assign(Object.create(Object.getPrototypeOf(p.data)), p.data, {
+      evalSets: () => [...p.data.evalSets(), { ...p.data.evalSets()[0]!, name: 'final-only' }],
+    });
+    const runDir = mkdtempSync(join(tmpdir(), 'sd-run-'));
+    await train(
+      { ...p, data: twoSets },
+      { ...base, steps: 4, evalEvery: 2, runDir, validateOn: ['heldout'] },
+      createEvents(),
+    );
+    const lines = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(
+      lines.map((l) => {
+        const m = JSON.parse(l);
+        return `${m.step}:${m.set}`;
+      }),
+    ).toEqual(['2:heldout', '4:heldout', '4:final-only']);
+    await expect(
+      train({ ...p, data: twoSets }, { ...base, steps: 1, validateOn: ['Set99'] }, createEvents()),
+    ).rejects.toThrow("train.validateOn names Set99; the data's test sets are heldout, final-only");
+    p.student.dispose();
+  });
+});
+
+describe('train: a finished run without its checkpoints', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('is recognised by its summary and weights, and not trained again', async () => {
+    const runDir = mkdtempSync(join(tmpdir(), 'sd-run-'));
+    const p = parts(7);
+    const configJson = '{"seed":7,"train":{"steps":3}}';
+    const first = await train(p, { ...base, steps: 3, runDir, configJson }, createEvents());
+    // Published results keep summaries and weights, never checkpoints.
+    rmSync(join(runDir, 'checkpoints'), { recursive: true });
+    const steps: number[] = [];
+    const events = createEvents();
+    events.on('step', (e) => steps.push(e.step));
+    const again = await train(p, { ...base, steps: 3, runDir, resume: true, configJson }, events);
+    expect(steps).toEqual([]);
+    expect(again).toEqual(JSON.parse(JSON.stringify(first)));
+    await expect(
+      train(
+        p,
+        { ...base, steps: 3, runDir, resume: true, configJson: '{"seed":8,"train":{"steps":3}}' },
+        createEvents(),
+      ),
+    ).rejects.toThrow(/different config: seed was 7, now 8/);
+    p.student.dispose();
+  });
+});

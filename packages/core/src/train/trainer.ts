@@ -60,6 +60,8 @@ export interface TrainerOptions {
   force?: boolean;
   /** Evaluate on at most this many images per set. */
   evalLimit?: number;
+  /** Test sets (by name) evaluated during training; every set is evaluated at the end. Default: all. */
+  validateOn?: readonly string[];
   /** The resolved config, written to `config.json` and into checkpoints. */
   configJson?: string;
   runName?: string;
@@ -136,6 +138,16 @@ export async function train(
     throw new SpikedistillError('E_CONFIG', `strategy '${strategy.name}' needs a teacher`);
 
   try {
+    // A finished run (its summary and weights written) is not trained again,
+    // even where its checkpoints were not kept (results committed without them).
+    const done = folder && mode === 'resume' ? finishedRun(folder, options) : undefined;
+    if (done) {
+      events.emit('log', {
+        level: 'info',
+        message: `already finished at step ${done.steps}: nothing to do`,
+      });
+      return done;
+    }
     let step = 0;
     if (folder && mode === 'resume')
       step = restore(folder, checkpoints!, { modules, optimizer, ema }, options, data, events);
@@ -158,14 +170,6 @@ export async function train(
       );
     }
     const startStep = step;
-    const finished = folder && step >= options.steps && existsSync(folder.path('summary.json'));
-    if (finished) {
-      events.emit('log', {
-        level: 'info',
-        message: `already finished at step ${step}: nothing to do`,
-      });
-      return JSON.parse(readFileSync(folder.path('summary.json'), 'utf8')) as TrainSummary;
-    }
 
     const runName = options.runName ?? 'run';
     events.emit('run:start', { run: runName, totalSteps: options.steps, startStep });
@@ -174,9 +178,21 @@ export async function train(
     const log = (file: string, line: object) => {
       if (folder) appendFileSync(folder.path(file), `${JSON.stringify(line)}\n`);
     };
-    const runEval = async (): Promise<SetScores[]> => {
+    const sets = data.evalSets();
+    const validation = options.validateOn?.length
+      ? sets.filter((set) => options.validateOn!.includes(set.name))
+      : sets;
+    const unknownSets = (options.validateOn ?? []).filter((n) => !sets.some((s) => s.name === n));
+    if (unknownSets.length) {
+      throw new SpikedistillError(
+        'E_CONFIG',
+        `train.validateOn names ${unknownSets.join(', ')}; the data's test sets are ${sets.map((s) => s.name).join(', ')}`,
+      );
+    }
+    // Mid-run evaluations use the validation sets; the final one every test set.
+    const runEval = async (final = false): Promise<SetScores[]> => {
       const run = () =>
-        evaluate(student, data.evalSets(), parts.metrics, {
+        evaluate(student, final ? sets : validation, parts.metrics, {
           limit: options.evalLimit,
           probes: parts.probes,
           task: data.task,
@@ -261,7 +277,7 @@ export async function train(
       if (ema) await ema.withAveraged(save);
       else save();
     }
-    const scores = await runEval();
+    const scores = await runEval(true);
     const summary: TrainSummary = {
       steps: step,
       startStep,
@@ -359,6 +375,18 @@ function restore(
     });
   events.emit('log', { level: 'info', message: `resumed from step ${step}` });
   return step;
+}
+
+/** The summary of a run in `folder` that reached `options.steps` with the same config, if there is one. */
+function finishedRun(folder: RunFolder, options: TrainerOptions): TrainSummary | undefined {
+  const summaryPath = folder.path('summary.json');
+  if (!existsSync(summaryPath) || !existsSync(folder.path('student.safetensors'))) return undefined;
+  const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as TrainSummary;
+  if (summary.steps < options.steps) return undefined;
+  const configPath = folder.path('config.json');
+  if (options.configJson && existsSync(configPath))
+    checkSameConfig(readFileSync(configPath, 'utf8'), options.configJson);
+  return summary;
 }
 
 /** A resumed run must be the same experiment: only the settings in RESUMABLE_CHANGES may differ. */

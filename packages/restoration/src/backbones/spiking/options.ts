@@ -14,7 +14,7 @@ export const HKD_NEURON = {
 /** Options every spiking student shares. */
 export const spikingOptions = {
   channels: z.number().int().positive().default(1).describe('Image channels (1 gray, 3 RGB)'),
-  timesteps: z.number().int().positive().default(4).describe('Time steps T'),
+  timesteps: z.number().int().positive().max(256).default(4).describe('Time steps T (at most 256)'),
   neuron: ref('neuron', HKD_NEURON).describe(
     'Neuron plugin reference {name, options} (from @spikedistill/neurons); options given for the preset neuron (lif) merge over its H-KD options',
   ),
