@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { TrainSummary } from '@spikedistill/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RunFolder, type TrainSummary } from '@spikedistill/core';
 import { type Job, WaitingError, Worker } from 'bullmq';
 import { runInChild } from '../runner/spawn.js';
 import { outcomeError, type Progress } from '../runner/task.js';
@@ -30,6 +31,12 @@ export interface WorkerCommandOptions {
 const LOCK_LOST = 'lock-lost';
 /** Progress written to Redis at most this often per job. */
 const PROGRESS_MS = 1000;
+/**
+ * How long a job waits for its previous attempt's training process on this
+ * host to let go of the run folder (an orphan writes its checkpoint and
+ * exits within 5 s of losing its worker).
+ */
+const PREVIOUS_HOLDER_MS = 15_000;
 
 /**
  * `spikedistill worker`: pulls variant jobs and trains each in a process of
@@ -53,6 +60,8 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
     log(
       `${prefix}attempt ${job.attemptsMade + 1}/${job.opts.attempts ?? 1}${job.stalledCounter ? ` (taken over after ${job.stalledCounter} stall(s))` : ''} in ${runDir}`,
     );
+    const owner = `job:${job.id}`;
+    await waitForPreviousHolder(runDir, owner, (line) => log(prefix + line));
     let lastProgress = 0;
     const progress = (p: Progress) => {
       const now = Date.now();
@@ -67,7 +76,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
         backend: options.backend ?? task.backend,
         runDir,
         resume: true,
-        lockClaim: { owner: `job:${job.id}`, token: token ?? '' },
+        lockClaim: { owner, token: token ?? '' },
       },
       {
         onLog: (line) => {
@@ -86,8 +95,14 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
       log(`${prefix}failed: ${outcomeError(outcome)}`);
       throw new Error(outcomeError(outcome));
     }
-    if (signal?.reason === LOCK_LOST)
+    if (signal?.reason === LOCK_LOST) {
+      // The job is not ours to finish: Redis lost it (restarted empty; the coordinator enqueues it
+      // again) or another worker holds it. Either resumes from the checkpoint just written.
+      log(
+        `${prefix}stopped at step ${outcome.step} with a checkpoint: this worker lost the job's lock`,
+      );
       throw new Error(`stopped at step ${outcome.step}: this worker lost the job's lock`);
+    }
     // Stopped with a checkpoint: hand the job back without spending one of its attempts.
     log(`${prefix}stopped at step ${outcome.step} with a checkpoint; job handed back to the queue`);
     await job.moveToWait(token);
@@ -122,6 +137,27 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
   await worker.close();
   await running;
   log(`worker ${name}: stopped`);
+}
+
+/**
+ * A job taken over from a worker killed on this host may find that worker's
+ * training process still holding the folder while it checkpoints: wait for it
+ * rather than fail the attempt on the lock. (After the wait, opening the
+ * folder says who holds it.)
+ */
+async function waitForPreviousHolder(
+  runDir: string,
+  owner: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const deadline = Date.now() + PREVIOUS_HOLDER_MS;
+  let pid = RunFolder.heldHereFor(runDir, owner);
+  if (pid === undefined) return;
+  log(`waiting for pid ${pid}, the previous attempt's training process, to let go of the folder`);
+  while (pid !== undefined && Date.now() < deadline) {
+    await sleep(200);
+    pid = RunFolder.heldHereFor(runDir, owner);
+  }
 }
 
 /** The first SIGTERM or SIGINT stops gracefully; a second one exits at once. */

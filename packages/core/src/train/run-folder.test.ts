@@ -62,6 +62,20 @@ describe('RunFolder locks', () => {
     lockWith(dir, { pid: DEAD_PID, host: hostname(), claim: { owner: 'job:a', token: 'w1:1' } });
     RunFolder.open(dir, 'resume', { owner: 'job:b', token: 'w2:1' }).release();
   });
+
+  it('names a live process of this host that holds the folder for the same work, and no other', () => {
+    const dir = folder();
+    expect(RunFolder.heldHereFor(dir, 'job:a')).toBeUndefined();
+    lockWith(dir, { pid: process.pid, host: hostname(), claim: { owner: 'job:a', token: 'w1:1' } });
+    expect(RunFolder.heldHereFor(dir, 'job:a')).toBe(process.pid);
+    expect(RunFolder.heldHereFor(dir, 'job:b')).toBeUndefined();
+    lockWith(dir, { pid: process.pid, host: hostname() });
+    expect(RunFolder.heldHereFor(dir, 'job:a')).toBeUndefined();
+    lockWith(dir, { pid: process.pid, host: `${hostname()}-other`, claim: { owner: 'job:a' } });
+    expect(RunFolder.heldHereFor(dir, 'job:a')).toBeUndefined();
+    lockWith(dir, { pid: DEAD_PID, host: hostname(), claim: { owner: 'job:a', token: 'w1:1' } });
+    expect(RunFolder.heldHereFor(dir, 'job:a')).toBeUndefined();
+  });
 });
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'sd-run-folder-'));

@@ -73,6 +73,18 @@ export class RunFolder {
 
   private constructor(readonly dir: string) {}
 
+  /**
+   * The pid of a live process on this host that holds the folder for `owner`'s
+   * work, if one does: an earlier holder of the same job that is still
+   * stopping (its worker was killed and it is writing its last checkpoint). A
+   * scheduler's next holder waits for it to exit rather than fail on the lock.
+   */
+  static heldHereFor(dir: string, owner: string): number | undefined {
+    const holder = readLock(join(dir, LOCK));
+    if (!holder || holder.host !== hostname() || holder.claim?.owner !== owner) return undefined;
+    return isAlive(holder.pid) ? holder.pid : undefined;
+  }
+
   static open(dir: string, mode: RunFolderMode, claim?: LockClaim): RunFolder {
     mkdirSync(dir, { recursive: true });
     const folder = new RunFolder(dir);
