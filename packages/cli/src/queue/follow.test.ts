@@ -20,6 +20,13 @@ describe('a job as a row of the grid', () => {
 
   it('folds BullMQ’s states into queued, running, retrying, done and failed', () => {
     expect(rowOf(job(), 'active')).toMatchObject({ state: 'running', worker: 'w:1', step: 3 });
+    // Taken over by w:2, which has not reported yet: not w:1's step.
+    expect(rowOf(job({ processedBy: 'w:2' }), 'active')).toMatchObject({
+      state: 'running',
+      worker: 'w:2',
+      step: undefined,
+      loss: undefined,
+    });
     expect(rowOf(job({ progress: 0 }), 'waiting')).toMatchObject({
       state: 'queued',
       step: undefined,

@@ -74,12 +74,16 @@ export function rowOf(
   >,
   state: string,
 ): Omit<GridRow, 'label'> {
-  const progress =
+  const reported =
     job.progress && typeof job.progress === 'object'
       ? (job.progress as VariantJobProgress)
       : undefined;
+  // A job taken over keeps its previous worker's progress until the new one reports:
+  // the worker is the one BullMQ gave the job to, its step only what that worker said.
+  const worker = job.processedBy || reported?.worker;
+  const progress = reported?.worker === worker ? reported : undefined;
   const base = {
-    worker: progress?.worker ?? job.processedBy,
+    worker,
     step: progress?.step,
     totalSteps: progress?.totalSteps,
     loss: progress?.loss,

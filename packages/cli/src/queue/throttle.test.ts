@@ -17,4 +17,20 @@ describe('connection errors while Redis is away', () => {
       'warning: worker w: connect ECONNREFUSED 127.0.0.1:6390 (5 more since the last report); retrying',
     ]);
   });
+
+  it('say a different error at once', () => {
+    const lines: string[] = [];
+    const onError = throttledErrors(
+      'worker w',
+      (l) => lines.push(l),
+      () => 0,
+    );
+    onError(new Error('connect ECONNREFUSED 127.0.0.1:6390'));
+    onError(new Error('connect ECONNREFUSED 127.0.0.1:6390'));
+    onError(new Error('Missing key for job 7. moveToFinished'));
+    expect(lines).toEqual([
+      'warning: worker w: connect ECONNREFUSED 127.0.0.1:6390; retrying',
+      'warning: worker w: Missing key for job 7. moveToFinished; retrying',
+    ]);
+  });
 });

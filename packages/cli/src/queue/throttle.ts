@@ -3,25 +3,25 @@ const QUIET_MS = 30_000;
 
 /**
  * An `error` listener for a BullMQ queue or worker: while Redis is away the
- * client retries and errors repeat every few seconds; say the first, then at
- * most one every 30 s. (Without a listener, an `error` event would end the process.)
+ * client retries and the same error repeats every few seconds; say each
+ * error the first time, then at most once every 30 s (a different error is
+ * said at once). Without a listener, an `error` event would end the process.
  */
 export function throttledErrors(
   what: string,
   log: (line: string) => void,
   now: () => number = Date.now,
 ): (err: Error) => void {
-  let last = Number.NEGATIVE_INFINITY;
-  let quiet = 0;
+  const seen = new Map<string, { last: number; quiet: number }>();
   return (err) => {
     const t = now();
-    if (t - last < QUIET_MS) {
-      quiet++;
+    const entry = seen.get(err.message);
+    if (entry && t - entry.last < QUIET_MS) {
+      entry.quiet++;
       return;
     }
-    const more = quiet ? ` (${quiet} more since the last report)` : '';
+    const more = entry?.quiet ? ` (${entry.quiet} more since the last report)` : '';
     log(`warning: ${what}: ${err.message}${more}; retrying`);
-    last = t;
-    quiet = 0;
+    seen.set(err.message, { last: t, quiet: 0 });
   };
 }
