@@ -173,8 +173,11 @@ export function variantTask(
 }
 
 /** At most one variant per core: more only share the cores and hold more memory. */
-function boundedJobs(jobs: number, log: (line: string) => void): number {
-  const cores = availableParallelism();
+export function boundedJobs(
+  jobs: number,
+  log: (line: string) => void,
+  cores = availableParallelism(),
+): number {
   if (jobs <= cores) return jobs;
   log(`--jobs ${jobs}: this machine has ${cores} core(s); running ${cores} variant(s) at once`);
   return cores;
