@@ -4,12 +4,20 @@ import { createServer } from 'node:net';
 
 /**
  * A real, throwaway Redis (Debian's `redis-server`) for the queue tests, on
- * a free loopback port, without persistence. Tests that need it skip when it
- * is not installed, unless SPIKEDISTILL_REQUIRE_REDIS is set (CI installs it).
+ * a free loopback port, without persistence. Tests that need it skip, with a
+ * warning, when it is not installed; where SPIKEDISTILL_REQUIRE_REDIS is set
+ * (`.ci/run` installs it and sets it) its absence fails them instead.
  */
 export const haveRedis = spawnSync('redis-server', ['--version']).status === 0;
-if (!haveRedis && process.env.SPIKEDISTILL_REQUIRE_REDIS) {
-  throw new Error('redis-server is missing (apt-get install -y redis-server)');
+if (!haveRedis) {
+  if (process.env.SPIKEDISTILL_REQUIRE_REDIS) {
+    throw new Error(
+      'redis-server is not installed, and SPIKEDISTILL_REQUIRE_REDIS is set: the queue tests need it (apt-get install -y redis-server)',
+    );
+  }
+  console.warn(
+    'warning: redis-server is not installed: the queue tests against Redis are SKIPPED (apt-get install -y redis-server)',
+  );
 }
 
 export interface TestRedis {
