@@ -16,11 +16,12 @@ export function median(values) {
 }
 
 export function parseArgs(argv) {
-  const args = { threads: 1, reps: 10, convReps: 10, batch: 8, only: undefined };
+  const args = { threads: 1, reps: 10, convReps: 10, batch: 8, only: undefined, nativeConv: 'off' };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
     const value = argv[i + 1];
     if (key === 'only') args.only = value.split(',');
+    else if (key === 'nativeConv') args.nativeConv = value;
     else if (key in args) args[key] = Number(value);
     i++;
   }

@@ -1,7 +1,7 @@
 // The two benchmark nets in tfjs, layer for layer the same as torch_bench.py.
 // Written with plain tf ops (not the restoration package's models) so the two
 // sides are identical by construction and the bench runs before those exist.
-import { fusedLif, tf } from '@spikedistill/core';
+import { fusedBatchNorm, fusedLif, hasFusedBatchNorm, tf } from '@spikedistill/core';
 
 let seed = 1;
 function conv(cin, cout, k = 3) {
@@ -12,18 +12,22 @@ function bnParams(c) {
   return { gamma: tf.variable(tf.ones([c])), beta: tf.variable(tf.zeros([c])) };
 }
 /**
- * Batch norm in training mode (batch statistics, gradients through them),
- * written as @spikedistill/nn's BatchNorm is: tf.batchNorm's gradient
- * tiles 1/σ to the input's full size, which wasm's Tile makes the slowest op.
+ * Batch norm in training mode (batch statistics, gradients through them), as
+ * @spikedistill/nn's BatchNorm: the fused kernel (one pass forward, one
+ * backward) where the backend has it, else tf.moments and the affine, whose
+ * gradient is ~25 tf ops (and on wasm, Tile makes 1/σ full size).
  */
-function bn(h, p) {
+function bn(h, p, fused = true) {
+  if (fused && hasFusedBatchNorm()) {
+    return fusedBatchNorm(h, p.gamma, p.beta, { eps: 1e-5, scale: 1 }).y;
+  }
   const { mean, variance } = tf.moments(h, [0, 1, 2]);
   const normalised = tf.mul(tf.sub(h, mean), tf.rsqrt(tf.add(variance, 1e-5)));
   return tf.add(tf.mul(normalised, p.gamma), p.beta);
 }
 
 /** DnCNN (Zhang et al. 2017): conv+ReLU, (depth−2)×(conv+BN+ReLU), conv; predicts the noise. */
-export function dncnn({ depth = 6, width = 32, channels = 1 } = {}) {
+export function dncnn({ depth = 6, width = 32, channels = 1, fusedNorm = true } = {}) {
   const first = conv(channels, width);
   const firstBias = tf.variable(tf.zeros([width]));
   const mids = Array.from({ length: depth - 2 }, () => ({
@@ -34,7 +38,7 @@ export function dncnn({ depth = 6, width = 32, channels = 1 } = {}) {
   return {
     forward(x) {
       let h = tf.relu(tf.add(tf.conv2d(x, first, 1, 'same'), firstBias));
-      for (const m of mids) h = tf.relu(bn(tf.conv2d(h, m.w, 1, 'same'), m));
+      for (const m of mids) h = tf.relu(bn(tf.conv2d(h, m.w, 1, 'same'), m, fusedNorm));
       return tf.sub(x, tf.conv2d(h, last, 1, 'same'));
     },
   };
@@ -81,7 +85,13 @@ function unfusedLif(x) {
   return tf.concat(out, 0);
 }
 
-export function spikingUnet({ width = 16, timesteps = 4, channels = 1, fused = true } = {}) {
+export function spikingUnet({
+  width = 16,
+  timesteps = 4,
+  channels = 1,
+  fused = true,
+  fusedNorm = true,
+} = {}) {
   const w2 = 2 * width;
   const layers = {
     enc: { w: conv(channels, width), ...bnParams(width) },
@@ -103,20 +113,20 @@ export function spikingUnet({ width = 16, timesteps = 4, channels = 1, fused = t
     );
     return tf.reshape(spikes, [tn, hh, ww, c]);
   };
-  const block = (h, p, stride = 1) => lif(bn(tf.conv2d(h, p.w, stride, 'same'), p));
-  return {
-    forward(x) {
-      const [n, hh, ww, c] = x.shape;
-      const xt = tf.reshape(tf.tile(tf.expandDims(x, 0), [T, 1, 1, 1, 1]), [T * n, hh, ww, c]);
-      const e = block(xt, layers.enc);
-      const d = block(e, layers.down, 2);
-      const m = block(d, layers.mid);
-      const u = block(tf.image.resizeNearestNeighbor(m, [hh, ww]), layers.up);
-      const dec = block(tf.concat([u, e], -1), layers.dec);
-      const rate = tf.mean(tf.reshape(dec, [T, n, hh, ww, width]), 0);
-      return tf.add(x, tf.conv2d(rate, head, 1, 'same'));
-    },
-  };
+  const block = (h, p, stride = 1) => lif(bn(tf.conv2d(h, p.w, stride, 'same'), p, fusedNorm));
+  /** The output and the decoder's firing rate (mean over T, [N, H, W, width]): the hint's student side. */
+  function features(x) {
+    const [n, hh, ww, c] = x.shape;
+    const xt = tf.reshape(tf.tile(tf.expandDims(x, 0), [T, 1, 1, 1, 1]), [T * n, hh, ww, c]);
+    const e = block(xt, layers.enc);
+    const d = block(e, layers.down, 2);
+    const m = block(d, layers.mid);
+    const u = block(tf.image.resizeNearestNeighbor(m, [hh, ww]), layers.up);
+    const dec = block(tf.concat([u, e], -1), layers.dec);
+    const rate = tf.mean(tf.reshape(dec, [T, n, hh, ww, width]), 0);
+    return { out: tf.add(x, tf.conv2d(rate, head, 1, 'same')), rate };
+  }
+  return { features, forward: (x) => features(x).out };
 }
 
 /** One Adam step on (noisy → clean); resolves when the step's numbers exist. */
@@ -126,6 +136,30 @@ export function trainStep(net, optimizer, noisy, clean, loss) {
     return loss === 'l1'
       ? tf.mean(tf.abs(tf.sub(out, clean)))
       : tf.mean(tf.square(tf.sub(out, clean)));
+  }, true);
+  const value = cost.dataSync()[0];
+  cost.dispose();
+  return value;
+}
+
+/** A 1×1 conv with bias from student to teacher channels (hints' `conv1x1` adapter). */
+export function adapter(cin, cout) {
+  return { w: conv(cin, cout, 1), b: tf.variable(tf.zeros([cout])) };
+}
+
+/**
+ * One Adam step of hint distillation (examples/configs/denoise-bsd68-hint.yaml
+ * without its FFT term): L1(student, clean) + 0.12 · MSE(adapter(decoder rate),
+ * the teacher's tap). `teacherTap` comes from the frozen teacher, outside the
+ * tape.
+ */
+export function hintStep(student, adapt, optimizer, noisy, clean, teacherTap) {
+  const cost = optimizer.minimize(() => {
+    const { out, rate } = student.features(noisy);
+    const task = tf.mean(tf.abs(tf.sub(out, clean)));
+    const mapped = tf.add(tf.conv2d(rate, adapt.w, 1, 'same'), adapt.b);
+    const hint = tf.mean(tf.square(tf.sub(mapped, teacherTap)));
+    return tf.add(task, tf.mul(hint, 0.12));
   }, true);
   const value = cost.dataSync()[0];
   cost.dispose();

@@ -71,7 +71,8 @@ class SpikingUNet(nn.Module):
         self.dec = bn_block(2 * width, width)
         self.head = nn.Conv2d(width, channels, 3, 1, 1, bias=False)
 
-    def forward(self, x):
+    def features(self, x):
+        """The output and the decoder's firing rate (mean over T): the hint's student side."""
         T = self.T
         n, c, h, w = x.shape
         xt = x.unsqueeze(0).repeat(T, 1, 1, 1, 1).reshape(T * n, c, h, w)
@@ -81,7 +82,64 @@ class SpikingUNet(nn.Module):
         u = lif(self.up(F.interpolate(m, size=(h, w), mode="nearest")), T)
         dec = lif(self.dec(torch.cat([u, e], 1)), T)
         rate = dec.reshape(T, n, self.width, h, w).mean(0)
-        return x + self.head(rate)
+        return x + self.head(rate), rate
+
+    def forward(self, x):
+        return self.features(x)[0]
+
+
+class DnCNNTeacher(nn.Module):
+    """DnCNN-17 (64 channels, BN eps 1e-4 as restoration's), run up to its tap q4:
+    the output of the last hidden layer, as @spikedistill/onnx exports a
+    teacher whose output the strategy does not read."""
+
+    def __init__(self, depth=17, width=64, channels=1):
+        super().__init__()
+        layers = [nn.Conv2d(channels, width, 3, 1, 1), nn.ReLU()]
+        for _ in range(depth - 2):
+            layers += [nn.Conv2d(width, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width, eps=1e-4), nn.ReLU()]
+        self.hidden = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.hidden(x)
+
+
+def hint_step_bench(a):
+    """nets.mjs's hintStep: frozen teacher under no_grad, then an Adam step of
+    the student on L1 + 0.12 * MSE(1x1 adapter of its decoder rate, q4)."""
+    teacher = DnCNNTeacher().eval()
+    for p in teacher.parameters():
+        p.requires_grad_(False)
+    student = SpikingUNet(16, 4).train()
+    adapter = nn.Conv2d(16, 64, 1)
+    opt = torch.optim.Adam(list(student.parameters()) + list(adapter.parameters()), lr=1e-3)
+    clean = torch.rand(8, 1, 48, 48)
+    noisy = clean + 0.1 * torch.randn_like(clean)
+    losses = []
+    teacher_ms = []
+
+    def step():
+        t0 = time.perf_counter()
+        with torch.no_grad():
+            tap = teacher(noisy)
+        teacher_ms.append((time.perf_counter() - t0) * 1000)
+        opt.zero_grad(set_to_none=True)
+        out, rate = student.features(noisy)
+        loss = F.l1_loss(out, clean) + 0.12 * F.mse_loss(adapter(rate), tap)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+
+    cpu = []
+    times = timed(step, 3, a.reps, cpu)
+    return {
+        "ms": times,
+        "cpuMs": cpu,
+        "median": statistics.median(times),
+        "teacherMs": teacher_ms[3:],
+        "firstLoss": losses[0],
+        "lastLoss": losses[-1],
+    }
 
 
 def timed(fn, warmup, reps, cpu=None):
@@ -140,6 +198,9 @@ def main():
             "firstLoss": losses[0],
             "lastLoss": losses[-1],
         }
+
+    if not a.only or "hint" in a.only.split(","):
+        result["steps"]["hint"] = hint_step_bench(a)
 
     for c in json.loads(a.convCases):
         n, h, w, cin = c["x"]

@@ -6,6 +6,12 @@ import {
   wasmBackend,
 } from '@spikedistill/core';
 import { z } from 'zod';
+import {
+  configureNativeConv,
+  loadNativeRuntime,
+  type NativeConvStatus,
+  nativeConvOption,
+} from './native/native-conv.js';
 import { configureThreads, threadsOption } from './parallel/threads.js';
 import { installKernels } from './register-all.js';
 
@@ -19,7 +25,7 @@ export const wasmTrainBackend = definePlugin({
   name: 'wasm',
   description:
     'tfjs WebAssembly backend (SIMD, bundled) with training kernels from @spikedistill/backend-wasm-train.',
-  options: z.object({ threads: threadsOption }),
+  options: z.object({ threads: threadsOption, nativeConv: nativeConvOption }),
   create: (options, ctx): Backend => {
     const base = wasmBackend.create({}, ctx);
     return {
@@ -28,7 +34,10 @@ export const wasmTrainBackend = definePlugin({
       probe: async () => {
         const availability = await base.probe();
         return availability.available
-          ? { available: true, detail: 'bundled with @spikedistill/core; training kernels' }
+          ? {
+              available: true,
+              detail: `bundled with @spikedistill/core; training kernels; ${convEngine(options.nativeConv)}`,
+            }
           : availability;
       },
       activate: async () => {
@@ -45,7 +54,24 @@ export const wasmTrainBackend = definePlugin({
         // activate() runs on every selectBackend call.
         await activateWasm();
         installKernels();
+        ctx.logger.info(`wasm: ${describeConvEngine(configureNativeConv(options.nativeConv))}`);
       },
     };
   },
 });
+
+/** Says what will run the conv passes under `mode`, without activating anything. */
+function convEngine(mode: NativeConvStatus['mode']): string {
+  if (mode === 'off') return 'conv passes on wasm (nativeConv off)';
+  const runtime = loadNativeRuntime();
+  return runtime.ok
+    ? `conv passes on onnxruntime-node ${runtime.version} (nativeConv ${mode})`
+    : `conv passes on wasm (${runtime.reason})`;
+}
+
+/** One line for the log: which engine runs the conv passes, and why. */
+export function describeConvEngine(status: NativeConvStatus): string {
+  return status.active
+    ? `conv passes on ${status.engine} native kernels (nativeConv ${status.mode})`
+    : `conv passes on wasm (XNNPACK): ${status.reason ?? 'native conv unavailable'}`;
+}

@@ -3,7 +3,7 @@ import { wasmTrainBackend } from './backend.js';
 
 export const packageName = '@spikedistill/backend-wasm-train';
 
-export { wasmTrainBackend } from './backend.js';
+export { describeConvEngine, wasmTrainBackend } from './backend.js';
 export { fusedSurrogateNames, type SurrogateGrad, surrogateGrad } from './fused/surrogates.js';
 export {
   configureThreads,
@@ -32,3 +32,22 @@ export function register(registry: Registry): void {
 
 /** For `createRegistry({ packages: [corePackage, wasmTrainPackage] })`. */
 export const wasmTrainPackage: PluginPackage = { name: packageName, register };
+
+// --- conv passes on ONNX Runtime's native kernels (src/native) --------------
+export {
+  type ConvPass,
+  clearNativeConvSessions,
+  configureNativeConv,
+  type NativeConvMode,
+  type NativeConvStatus,
+  type NativeConvTuning,
+  nativeConvOption,
+  nativeConvStatus,
+} from './native/native-conv.js';
+
+// --- op-by-op timing (src/profile) -----------------------------------------
+export {
+  type KernelProfiler,
+  type KernelTiming,
+  startKernelProfile,
+} from './profile/kernel-profile.js';

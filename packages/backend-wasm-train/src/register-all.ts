@@ -1,11 +1,17 @@
 import { tf } from '@spikedistill/core';
 import type { GradConfig, KernelConfig } from '@tensorflow/tfjs-core';
+import { fusedBatchNormGradConfig } from './fused/fused-batch-norm-gradient.js';
 import { fusedLifGradConfig } from './fused/fused-lif-gradient.js';
+import { fusedBatchNormWasmConfig } from './fused/SpikedistillFusedBatchNorm.js';
+import { fusedBatchNormGradWasmConfig } from './fused/SpikedistillFusedBatchNormGrad.js';
 import { fusedLifWasmConfig } from './fused/SpikedistillFusedLif.js';
 import { fusedLifGradWasmConfig } from './fused/SpikedistillFusedLifGrad.js';
+import { meanGradConfig, sumGradConfig } from './gradients/broadcast-reductions.js';
 import { avgPoolGradConfig } from './kernels/AvgPoolGrad.js';
 import { batchMatMulConfig } from './kernels/BatchMatMul.js';
+import { castConfig } from './kernels/Cast.js';
 import { concatConfig } from './kernels/Concat.js';
+import { conv2DConfig } from './kernels/Conv2D.js';
 import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
 import { depthToSpaceConfig } from './kernels/DepthToSpace.js';
@@ -25,13 +31,16 @@ import { keepOriginalKernel } from './kernels/wasm-backend.js';
 
 /**
  * Every kernel this package adds to or replaces on the `wasm` backend: the
- * training kernels and the fused LIF. The one list the `wasm` plugin installs
+ * training kernels (the conv passes among them route to ONNX Runtime when
+ * nativeConv says so), the fused LIF and the fused batch norm. The one list the `wasm` plugin installs
  * on `activate()` (nothing is registered on import or on `register()`).
  */
 export const wasmTrainKernels: readonly KernelConfig[] = [
   avgPoolGradConfig,
   batchMatMulConfig,
+  castConfig,
   concatConfig,
+  conv2DConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   depthToSpaceConfig,
@@ -49,10 +58,20 @@ export const wasmTrainKernels: readonly KernelConfig[] = [
   unsortedSegmentSumConfig,
   fusedLifWasmConfig,
   fusedLifGradWasmConfig,
+  fusedBatchNormWasmConfig,
+  fusedBatchNormGradWasmConfig,
 ];
 
-/** tfjs gradients of this package's own kernels (backend-independent). */
-export const wasmTrainGradients: readonly GradConfig[] = [fusedLifGradConfig];
+/**
+ * tfjs gradients of this package's own kernels, and its replacements of
+ * tfjs-core's Sum and Mean gradients (backend-independent; same values).
+ */
+export const wasmTrainGradients: readonly GradConfig[] = [
+  fusedLifGradConfig,
+  fusedBatchNormGradConfig,
+  sumGradConfig,
+  meanGradConfig,
+];
 
 /**
  * Registers `kernels` and `gradients`, replacing a backend's own kernel of the

@@ -82,6 +82,29 @@ describe('spikedistill CLI', () => {
     expect(code).toBe(1);
     expect(errors.join('\n')).toMatch(/E_UNKNOWN_PLUGIN: Unknown dataset plugin 'nope' at data\./);
   });
+
+  it('reports usage mistakes as E_USAGE with exit code 1; --help and --version exit 0', async () => {
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const run = (...args: string[]) => main(['node', 'spikedistill', ...args]);
+    try {
+      expect(await run('train', 'x.yaml', '--bogus')).toBe(1);
+      expect(await run('trian')).toBe(1);
+      expect(await run('train')).toBe(1);
+      expect(await run('--help')).toBe(0);
+      expect(await run('--version')).toBe(0);
+    } finally {
+      spy.mockRestore();
+      write.mockRestore();
+    }
+    const lines = errors.map((e) => stripVTControlCharacters(e));
+    expect(lines).toEqual([
+      expect.stringMatching(/^error E_USAGE: unknown option '--bogus' \(see --help\)$/),
+      expect.stringMatching(/^error E_USAGE: unknown command 'trian'/),
+      expect.stringMatching(/^error E_USAGE: missing required argument 'config'/),
+    ]);
+  });
 });
 
 describe('ablate: a failing variant', () => {

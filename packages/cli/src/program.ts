@@ -7,14 +7,16 @@ import {
   formatOf,
   loadExperimentConfig,
   loadTeacherEvalConfig,
+  type LoadOptions,
   type PluginPackage,
   parseConfigText,
+  type RefValue,
   type Registry,
   type TeacherEvalConfig,
   SpikedistillError,
   selectBackend,
 } from '@spikedistill/core';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { ablateCommand } from './commands/ablate.js';
 import { demoCommand } from './commands/demo.js';
@@ -69,10 +71,13 @@ interface AblateFlags extends RunFlags {
   retries: number;
 }
 
-/** Activates the backend the flags or the config ask for, and says which it is. */
+/**
+ * Activates the backend the config asks for (`--backend` already applied to
+ * it when it was loaded), and says which it is and why.
+ */
 async function activateBackend(
   registry: Registry,
-  request: string,
+  request: RefValue,
   log: (line: string) => void,
 ): Promise<string> {
   const selected = await selectBackend(registry, request);
@@ -96,7 +101,7 @@ interface Session<C> {
 async function openSession<C extends { seed: number }>(
   file: string,
   flags: ConfigFlags,
-  load: (file: string, set: readonly string[], registry: Registry) => C,
+  load: (file: string, set: readonly string[], registry: Registry, options: LoadOptions) => C,
 ): Promise<Session<C>> {
   const plugins: PluginSource[] = [
     { specs: flags.plugin, baseDir: process.cwd() },
@@ -106,7 +111,11 @@ async function openSession<C extends { seed: number }>(
   for (const source of plugins)
     extra.push(...(await loadPluginPackages(source.specs, source.baseDir)));
   const registryFor = (seed?: number) => createFullRegistry(seed, extra);
-  return { config: load(file, flags.set, registryFor()), registryFor, plugins };
+  return {
+    config: load(file, flags.set, registryFor(), { backend: flags.backend }),
+    registryFor,
+    plugins,
+  };
 }
 
 /** The `plugins:` a config file lists, read before it is validated (its plugins may be needed to validate it). */
@@ -133,7 +142,7 @@ async function prepare(
   const session = await openSession(file, flags, loadExperimentConfig);
   const registry = session.registryFor(session.config.seed);
   checkConfigPlugins(registry, session.config);
-  const backend = await activateBackend(registry, flags.backend ?? session.config.backend, log);
+  const backend = await activateBackend(registry, session.config.backend, log);
   return { config: session.config, registry, backend };
 }
 
@@ -147,14 +156,21 @@ function withConfig(command: Command): Command {
       [],
     )
     .option('--plugin <package>', 'load a plugin package (name or path; repeatable)', collect, [])
-    .option('--backend <name>', 'backend plugin, or auto (overrides the config)');
+    .option(
+      '--backend <name>',
+      'backend plugin, or auto (overrides the config’s; its options stay when the name is the same)',
+    );
 }
 
 export function buildProgram(log: (line: string) => void = console.log): Command {
   const program = new Command('spikedistill')
     .description('Train spiking neural networks for image restoration by distilling from ANNs')
     .version(version)
-    .option('--debug', 'show the stack of an error');
+    .option('--debug', 'show the stack of an error')
+    // Usage mistakes are thrown, not printed and exited on: main reports them
+    // as every other failure (`error E_USAGE: …`). Subcommands inherit both.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
 
   program
     .command('demo')
@@ -220,7 +236,7 @@ export function buildProgram(log: (line: string) => void = console.log): Command
       // Every variant is checked before the first one trains.
       for (const v of variants) checkConfigPlugins(registryFor(v.config.seed), v.config);
       const outDir = o.out ?? join(config.output, config.name);
-      const setup = { plugins, backend: o.backend };
+      const setup = { plugins };
       if (o.queue) {
         if (o.force || o.jobs !== 1) {
           throw new SpikedistillError(
@@ -241,7 +257,7 @@ export function buildProgram(log: (line: string) => void = console.log): Command
         });
         return;
       }
-      await activateBackend(registryFor(), o.backend ?? config.backend, log);
+      await activateBackend(registryFor(), config.backend, log);
       await ablateCommand(config, {
         outDir,
         resume: o.resume,
@@ -349,7 +365,7 @@ export function buildProgram(log: (line: string) => void = console.log): Command
         checkConfigPlugins(registry, config, {
           purpose: o.model === 'teacher' ? 'eval-teacher' : 'train',
         });
-        await activateBackend(registry, o.backend ?? config.backend, say);
+        await activateBackend(registry, config.backend, say);
         const weights =
           o.weights ?? (o.model === 'teacher' ? config.teacher?.weights : config.student?.weights);
         const outDir = o.out ?? (o.weights ? dirname(o.weights) : join(config.output, config.name));
@@ -434,6 +450,8 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv.filter((a) => a !== '--debug'));
     return 0;
   } catch (err) {
+    // --help and --version end the parse with exit code 0.
+    if (err instanceof CommanderError && err.exitCode === 0) return 0;
     const { code, message } = describeError(err);
     console.error(pc.red(`error ${code}: ${message}`));
     if (debug && err instanceof Error && err.stack) console.error(err.stack);

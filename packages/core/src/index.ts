@@ -3,8 +3,14 @@ import 'reflect-metadata';
 
 export { activeBackend, type SelectedBackend, selectBackend } from './backend/select.js';
 export type { Availability, Backend } from './backend/backend.js';
+export {
+  type BackendRequest,
+  backendRequest,
+  checkBackendRef,
+  overrideBackend,
+} from './backend/request.js';
 export { cpuBackend } from './backend/cpu.js';
-export { tensorflowBackend } from './backend/tensorflow.js';
+export { tensorflowBackend, tensorflowUsesGpu } from './backend/tensorflow.js';
 export { activateWasm, wasmBackend } from './backend/wasm.js';
 export {
   type AblationVariant,
@@ -44,6 +50,7 @@ export { applyOverrides, getPath, setPath } from './config/dotted-path.js';
 export {
   type ConfigFormat,
   formatOf,
+  type LoadOptions,
   loadExperimentConfig,
   loadTeacherEvalConfig,
   parseConfigText,
@@ -84,6 +91,14 @@ export {
   fusedLif,
   hasFusedLif,
 } from './kernels/fused-lif.js';
+export {
+  type FusedBatchNormAttrs,
+  FusedBatchNormGradKernelName,
+  FusedBatchNormKernelName,
+  type FusedBatchNormResult,
+  fusedBatchNorm,
+  hasFusedBatchNorm,
+} from './kernels/fused-batch-norm.js';
 export {
   type Backbone,
   checkTaps,

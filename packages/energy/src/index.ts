@@ -1,4 +1,4 @@
-import type { Registry } from '@spikedistill/core';
+import type { PluginPackage, Registry } from '@spikedistill/core';
 import { macAcEstimator } from './estimators/mac-ac.js';
 import { memoryAwareEstimator } from './estimators/memory-aware.js';
 
@@ -29,3 +29,6 @@ export function register(registry: Registry): void {
     },
   });
 }
+
+/** For `createRegistry({ packages: [corePackage, energyPackage] })`. */
+export const energyPackage: PluginPackage = { name: packageName, register };

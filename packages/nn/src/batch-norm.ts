@@ -1,4 +1,4 @@
-import { Module, ShapeError, tf } from '@spikedistill/core';
+import { fusedBatchNorm, hasFusedBatchNorm, Module, ShapeError, tf } from '@spikedistill/core';
 
 export interface BatchNormOptions {
   /** Added to the variance (PyTorch default 1e-5; DnCNN uses 1e-4). */
@@ -55,8 +55,11 @@ export class BatchNorm extends Module {
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const count = x.size / this.channels;
     return tf.tidy(() => {
-      const { mean, variance } = tf.moments(x, axes);
-      const y = this.normalize(x, mean, variance);
+      // One fused kernel (statistics, normalisation, and one for the whole
+      // gradient) where a compute package provides it; tf ops otherwise.
+      const { y, mean, variance } = hasFusedBatchNorm()
+        ? fusedBatchNorm(x, this.weight, this.bias, { eps: this.eps, scale: this.scale })
+        : this.unfused(x, axes);
       // Not part of the loss, so no gradient reaches these through the tape.
       const m = this.momentum;
       const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
@@ -64,6 +67,11 @@ export class BatchNorm extends Module {
       this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(unbiased, m)));
       return y;
     }) as T;
+  }
+
+  private unfused(x: tf.Tensor, axes: number[]) {
+    const { mean, variance } = tf.moments(x, axes);
+    return { y: this.normalize(x, mean, variance), mean, variance };
   }
 
   private normalize(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor): tf.Tensor {

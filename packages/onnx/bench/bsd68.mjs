@@ -3,8 +3,14 @@
 // by default) at --threads: image decoding, noise, forward and metric, as
 // `spikedistill eval` runs them. Prints one JSON line.
 import { join } from 'node:path';
-import { activateWasm, evaluate, loadBackboneWeights } from '@spikedistill/core';
-import { configureThreads, registerTrainingKernels } from '@spikedistill/backend-wasm-train';
+import {
+  corePackage,
+  createRegistry,
+  evaluate,
+  loadBackboneWeights,
+  selectBackend,
+} from '@spikedistill/core';
+import { wasmTrainPackage } from '@spikedistill/backend-wasm-train';
 import { register as registerDatasets } from '@spikedistill/plugins-datasets';
 import { createFrozenModel } from '../dist/index.js';
 import { parseArgs, registry } from './common.mjs';
@@ -15,9 +21,9 @@ const args = parseArgs(process.argv.slice(2), {
   root: '',
   weights: '',
 });
-await configureThreads(args.engine === 'tfjs' ? args.threads : 1);
-await activateWasm();
-registerTrainingKernels();
+await selectBackend(createRegistry({ packages: [corePackage, wasmTrainPackage] }), 'wasm', {
+  wasm: { threads: args.engine === 'tfjs' ? args.threads : 1, nativeConv: 'off' },
+});
 
 const r = registry(1);
 registerDatasets(r);

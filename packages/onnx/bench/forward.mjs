@@ -3,23 +3,18 @@
 // --engine onnx (ONNX Runtime; includes the copies from and to the tfjs wasm
 // tensors) or tfjs (the wasm backend with @spikedistill/backend-wasm-train).
 // For onnx it also times session.run alone. Prints one JSON line.
-import { activateWasm, tf } from '@spikedistill/core';
-import {
-  configureThreads,
-  registerFusedKernels,
-  registerTrainingKernels,
-  wasmThreads,
-} from '@spikedistill/backend-wasm-train';
+import { corePackage, createRegistry, selectBackend, tf } from '@spikedistill/core';
+import { wasmThreads, wasmTrainPackage } from '@spikedistill/backend-wasm-train';
 import * as ort from 'onnxruntime-node';
 import { createFrozenModel, exportOnnx } from '../dist/index.js';
 import { median, parseArgs, registry, timeIt } from './common.mjs';
 
 const args = parseArgs(process.argv.slice(2), { engine: 'onnx', threads: 1, reps: 10, warmup: 3 });
 // The training backend is wasm either way: the teacher's tensors live there.
-await configureThreads(args.engine === 'tfjs' ? args.threads : 1);
-await activateWasm();
-registerTrainingKernels();
-registerFusedKernels();
+// Its convolutions stay on wasm (nativeConv 'off'): this row is tfjs-wasm's.
+await selectBackend(createRegistry({ packages: [corePackage, wasmTrainPackage] }), 'wasm', {
+  wasm: { threads: args.engine === 'tfjs' ? args.threads : 1, nativeConv: 'off' },
+});
 
 const teacher = registry().create('backbone', 'dncnn', { depth: 17, width: 64 });
 teacher.eval();

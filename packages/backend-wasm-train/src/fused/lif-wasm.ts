@@ -1,6 +1,7 @@
 import type { FusedLifAttrs } from '@spikedistill/core';
 import { chargeSlopes } from './lif-math.js';
 import { fusedSurrogateNames } from './surrogates.js';
+import { type HeapModuleBytes, type HeapOwner, heapModule } from './heap-module.js';
 import { lifWasmPlain, lifWasmShared } from './wasm/lif-wasm-binary.js';
 
 /**
@@ -21,32 +22,10 @@ interface LifExports {
   backward(...args: number[]): void;
 }
 
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
-interface HeapOwner {
-  wasmMemory?: object;
-  asm?: { memory?: object };
-}
-
-const instances = new WeakMap<object, LifExports>();
+const lifBytes: HeapModuleBytes = { plain: lifWasmPlain, shared: lifWasmShared };
 
 export function lifWasmFor(module: HeapOwner): LifExports | undefined {
-  // The threaded build imports its (shared) memory, the plain one exports it.
-  const memory = module.wasmMemory ?? module.asm?.memory;
-  if (!memory) return undefined;
-  let lif = instances.get(memory);
-  if (!lif) {
-    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const shared = (memory as { buffer: unknown }).buffer instanceof SharedArrayBuffer;
-    const bytes = Buffer.from(shared ? lifWasmShared : lifWasmPlain, 'base64');
-    const instance = new api.Instance(new api.Module(bytes), { env: { memory } });
-    lif = instance.exports as LifExports;
-    instances.set(memory, lif);
-  }
-  return lif;
+  return heapModule<LifExports>(module, lifBytes);
 }
 
 /** Pointers are byte offsets on the heap; see lifForward for the semantics. */

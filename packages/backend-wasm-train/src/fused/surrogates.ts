@@ -20,7 +20,7 @@ export type SurrogateGrad = (x: number) => number;
 /**
  * The surrogates the fused kernel knows, in id order: a surrogate's id (what
  * the WebAssembly loops switch on) is its position here. The one table, read
- * by build-lif-wasm.mjs too when it assembles lif.wat.
+ * by build-wasm.mjs too when it assembles lif.wat.
  */
 export const fusedSurrogateNames = surrogateIds as readonly FusedSurrogateName[];
 

@@ -5,6 +5,7 @@ import type {
   KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { runNativeConvPass } from '../native/native-conv.js';
 import { thinFilterGrad } from './thin-filter-grad.js';
 import {
   alias,
@@ -48,6 +49,8 @@ export function conv2DBackpropFilter(args: {
     pad,
     dimRoundingMode,
   );
+  const native = runNativeConvPass('filterGrad', backend, info, [x, dy], filterShape);
+  if (native) return native;
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co } = info;
   const { outHeight: ho, outWidth: wo, filterHeight: fh, filterWidth: fw } = info;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;

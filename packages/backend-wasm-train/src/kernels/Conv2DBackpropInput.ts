@@ -5,6 +5,7 @@ import type {
   KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { runNativeConvPass } from '../native/native-conv.js';
 import { depthToSpaceNhwc } from './DepthToSpace.js';
 import {
   disposeAll,
@@ -147,12 +148,20 @@ export function conv2DBackpropInput(args: {
     info.strideWidth,
     info.padInfo.left,
   );
-  if (
-    format !== 'channelsLast' ||
-    !rowsPlan ||
-    !colsPlan ||
-    info.strideHeight !== info.strideWidth
-  ) {
+  const phased =
+    format === 'channelsLast' &&
+    rowsPlan !== null &&
+    colsPlan !== null &&
+    info.strideHeight === info.strideWidth;
+  // Native dx (nativeConv): stride 1 as one native conv; strided layers keep
+  // the phases below, whose one convolution then runs natively (measured
+  // faster than ONNX Runtime's ConvTranspose, which the native pass uses
+  // only for geometry the phases do not cover).
+  if (format === 'channelsLast' && !(phased && info.strideHeight > 1)) {
+    const native = runNativeConvPass('inputGrad', backend, info, [dy, filter], inputShape);
+    if (native) return native;
+  }
+  if (!phased || !rowsPlan || !colsPlan) {
     // NCHW, padding wider than the filter (explicit pads only) or unequal
     // strides (DepthToSpace interleaves square blocks): tfjs's own kernel.
     const original = originalKernel('Conv2DBackpropInput');

@@ -50,13 +50,16 @@ export function resizeNearestNeighborGrad(args: {
     { filterSize: [fh, fw], strides: [fh, fw], pad: 'valid' },
     backend,
   );
-  const values = f32View(backend, pooled);
-  const area = fh * fw;
-  for (let i = 0; i < values.length; i++) values[i] = values[i]! * area;
-  if (pooled.shape.every((d, i) => d === images.shape[i])) return pooled;
-  disposeAll(backend, pooled);
+  // Times f² on XNNPACK: a JavaScript loop over the heap took 10–45 ms for
+  // 1M values inside a training step (measured), the kernel ~1 ms.
+  const area = backend.makeOutput([], 'float32');
+  f32View(backend, area)[0] = fh * fw;
+  const sums = runKernel('Multiply', { a: pooled, b: area }, {}, backend);
+  disposeAll(backend, pooled, area);
+  if (sums.shape.every((d, i) => d === images.shape[i])) return sums;
+  disposeAll(backend, sums);
   throw new Error(
-    `wasm ResizeNearestNeighborGrad: pooled shape [${pooled.shape}] ≠ [${images.shape}]`,
+    `wasm ResizeNearestNeighborGrad: pooled shape [${sums.shape}] ≠ [${images.shape}]`,
   );
 }
 

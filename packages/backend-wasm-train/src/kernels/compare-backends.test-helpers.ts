@@ -11,8 +11,23 @@ function flatten(result: Result): tf.Tensor[] {
 }
 
 /** Activates wasm through this package's plugin, so with its kernels (call in beforeAll). */
-export async function useWasm(): Promise<void> {
-  await selectBackend(createRegistry({ packages: [corePackage, wasmTrainPackage] }), 'wasm');
+export function useWasm(): Promise<void> {
+  return useWasmWith({});
+}
+
+/**
+ * `useWasm` with the plugin's options. The kernel tests test the wasm
+ * kernels: conv passes stay off ONNX Runtime unless a test asks (src/native's
+ * tests do). (Not `useWasm(options)`: vitest reads a hook's first parameter
+ * as a fixture.)
+ */
+export async function useWasmWith(options: {
+  nativeConv?: 'auto' | 'on' | 'off';
+  threads?: number;
+}): Promise<void> {
+  await selectBackend(createRegistry({ packages: [corePackage, wasmTrainPackage] }), 'wasm', {
+    wasm: { nativeConv: options.nativeConv ?? 'off', threads: options.threads ?? 'auto' },
+  });
 }
 
 /** Runs `fn` on `backend` and returns every output's values and shape, leaving no tensors. */

@@ -44,6 +44,20 @@ export function f32View(backend: WasmBackend, t: TensorInfo): Float32Array {
   return new Float32Array(buffer, memoryOffset, tf.util.sizeFromShape(t.shape));
 }
 
+/** A view of a float32, int32 or bool tensor on the heap, in its own element type (no copy). */
+export function typedView(
+  backend: WasmBackend,
+  t: TensorInfo,
+): Float32Array | Int32Array | Uint8Array {
+  const { memoryOffset } = backend.dataIdMap.get(t.dataId);
+  const buffer = backend.wasm.wasmMemory?.buffer ?? backend.wasm.HEAPU8.buffer;
+  const size = tf.util.sizeFromShape(t.shape);
+  if (t.dtype === 'float32') return new Float32Array(buffer, memoryOffset, size);
+  if (t.dtype === 'int32') return new Int32Array(buffer, memoryOffset, size);
+  if (t.dtype === 'bool') return new Uint8Array(buffer, memoryOffset, size);
+  throw new Error(`no heap view for dtype ${t.dtype}`);
+}
+
 /** Byte offset of a tensor's data on the heap. */
 export function offsetOf(backend: WasmBackend, t: TensorInfo): number {
   return backend.dataIdMap.get(t.dataId).memoryOffset;

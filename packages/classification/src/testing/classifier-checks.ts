@@ -1,6 +1,6 @@
 import { type Backbone, tf } from '@spikedistill/core';
 import type { ConformanceCheck } from '@spikedistill/core/testing';
-import { expectNoLeaks } from '@spikedistill/core/testing';
+import { expectNoLeaks, tapsCheck } from '@spikedistill/core/testing';
 import { expect } from 'vitest';
 import { crossEntropy } from '../losses/cross-entropy.js';
 
@@ -14,13 +14,6 @@ export function testLabels(n: number, classes: number): tf.Tensor1D {
     Array.from({ length: n }, (_, i) => (i * 7) % classes),
     'int32',
   );
-}
-
-/** The shape a tap should have on an input of `n × h × w` (sides divisible by its scale). */
-export function expectedTapShape(model: Backbone, name: string, [n, h, w]: number[]): number[] {
-  const info = model.tapInfo.find((t) => t.name === name)!;
-  const shape = [n!, h! / info.scale, w! / info.scale, info.channels];
-  return info.temporal ? [model.timesteps, ...shape] : shape;
 }
 
 /**
@@ -65,28 +58,7 @@ export function classifierChecks(): ConformanceCheck[] {
         gray.dispose();
       },
     },
-    {
-      name: 'records every documented tap with its documented shape; unknown taps list the valid ones',
-      run: async ({ instance }) => {
-        const model = instance as Backbone;
-        const names = model.tapInfo.map((t) => t.name);
-        expect(names.length).toBeGreaterThan(0);
-        const x = testImages([2, 16, 16, model.inputChannels]);
-        await expectNoLeaks(() => {
-          const { output, taps } = model.forward(x, { taps: names, training: false });
-          for (const name of names) {
-            expect(taps[name]?.shape, name).toEqual(expectedTapShape(model, name, [2, 16, 16]));
-          }
-          tf.dispose([output, ...Object.values(taps)]);
-          model.resetState();
-        });
-        expect(() => model.forward(x, { taps: ['nope'] })).toThrow(
-          new RegExp(`nope.*${names.join(', ')}`),
-        );
-        x.dispose();
-        model.dispose();
-      },
-    },
+    tapsCheck(16),
     {
       name: 'rejects input of the wrong rank or channels with E_SHAPE',
       run: ({ instance }) => {

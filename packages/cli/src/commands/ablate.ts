@@ -5,6 +5,7 @@ import {
   type AblationVariant,
   type ExperimentConfig,
   expandAblation,
+  type RefValue,
   type Registry,
   SpikedistillError,
   type TrainSummary,
@@ -54,11 +55,11 @@ export interface AblateOptions {
   log: (line: string) => void;
 }
 
-/** What a variant's process (child or queue worker) starts from: plugin packages, and `--backend` if given. */
+/** What a variant's process (child or queue worker) starts from: plugin packages, and a worker's `--backend` if given. */
 export interface ProcessSetup {
   plugins: PluginSource[];
-  /** Overrides each variant's `backend`. */
-  backend?: string;
+  /** Overrides each variant's `backend` (its config already holds the coordinator's `--backend`). */
+  backend?: RefValue;
 }
 
 /**

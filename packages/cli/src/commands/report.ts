@@ -1,4 +1,5 @@
 import {
+  overrideBackend,
   parseExperimentConfig,
   type Registry,
   selectBackend,
@@ -72,7 +73,7 @@ async function registryFor(
     config.seed,
     await loadPluginPackages(config.plugins, process.cwd()),
   );
-  const selected = await selectBackend(registry, options.backend ?? config.backend);
+  const selected = await selectBackend(registry, overrideBackend(config.backend, options.backend));
   options.log(`backend: ${selected.name} — ${selected.reason}`);
   return registry;
 }

@@ -1,4 +1,4 @@
-import type { ExperimentConfig, LockClaim, TrainSummary } from '@spikedistill/core';
+import type { ExperimentConfig, LockClaim, RefValue, TrainSummary } from '@spikedistill/core';
 
 /** Plugin packages to load: specs as a user wrote them, resolved from `baseDir`. */
 export interface PluginSource {
@@ -21,8 +21,8 @@ export interface VariantTask {
   resume: boolean;
   force?: boolean;
   evalLimit?: number;
-  /** The backend to ask for (`--backend`, else the config's). */
-  backend: string;
+  /** The backend to ask for: the config's (with `--backend` applied), or a worker's `--backend`. */
+  backend: RefValue;
   plugins: PluginSource[];
   lockClaim?: LockClaim;
 }

@@ -1,7 +1,9 @@
+import type { RefValue } from '../config/ref.js';
 import { BackendUnavailableError } from '../errors.js';
 import type { Registry } from '../registry/registry.js';
 import { tf } from '../tf.js';
 import type { Backend } from './backend.js';
+import { backendRequest } from './request.js';
 
 export interface SelectedBackend {
   /** Plugin name (`tensorflow`, `wasm`, `cpu`, or a user's). */
@@ -12,27 +14,38 @@ export interface SelectedBackend {
 }
 
 /**
- * Activates the backend called `request`, or with `auto` the available one of
- * highest priority, and says why. An unavailable explicit request is an error
- * that says how to install it; `auto` logs what it skipped.
+ * Activates the backend `request` names, or with `auto` the available one of
+ * highest priority, and says why. `request` is a name or a config's
+ * `backend:` reference (`{ name: 'wasm', options: { threads: 2 } }`; see
+ * `backendRequest` for `auto`'s options); `options` gives more options by
+ * backend name. An unavailable explicit request is an error
+ * (`E_BACKEND_UNAVAILABLE`) that says why and how to install it, never a
+ * fallback; `auto` logs what it skipped and why.
  */
 export async function selectBackend(
   registry: Registry,
-  request = 'auto',
+  request: RefValue = 'auto',
   options: Record<string, Record<string, unknown>> = {},
 ): Promise<SelectedBackend> {
+  const { name: requested, optionsByName } = backendRequest(request);
+  const byName = { ...options, ...optionsByName };
   const make = (name: string) =>
-    registry.create('backend', name, options[name], `backend.${name}`) as Backend;
+    registry.create(
+      'backend',
+      name,
+      byName[name],
+      requested === 'auto' ? `backend.options.${name}` : 'backend',
+    ) as Backend;
 
-  if (request !== 'auto') {
-    const backend = make(request);
+  if (requested !== 'auto') {
+    const backend = make(requested);
     const availability = await backend.probe();
     if (!availability.available) {
-      throw new BackendUnavailableError(request, availability.reason, availability.install);
+      throw new BackendUnavailableError(requested, availability.reason, availability.install);
     }
     await backend.activate();
     const selected = {
-      name: request,
+      name: requested,
       backend,
       reason: `requested; ${availability.detail ?? 'available'}`,
     };

@@ -12,9 +12,51 @@ const packages = {
   cpu: '@tensorflow/tfjs-node',
 } as const;
 
+/** What libtensorflow 2.9.1 (tfjs-node-gpu 4.22) needs from the machine to run on a GPU. */
+const cudaNeeds =
+  'Linux x64 with an NVIDIA driver ≥ 450, CUDA 11.2 and cuDNN 8.1 (see "GPU" in @spikedistill/core\'s README)';
+
 const installHint = (pkg: string) =>
-  `install it where libtensorflow can be downloaded: \`pnpm add ${pkg}\` and allow its build ` +
-  `(\`allowBuilds: { "${pkg}": true }\` in pnpm-workspace.yaml, then \`pnpm rebuild ${pkg}\`)`;
+  `install it where its install script can download libtensorflow: \`npm install ${pkg}@4.22.0\` ` +
+  `or \`pnpm add --allow-build=${pkg} ${pkg}@4.22.0\` (in a workspace that lists it under ` +
+  `\`allowBuilds\`: set it to true, then \`pnpm rebuild ${pkg}\`)${pkg === packages.gpu ? `; it needs ${cudaNeeds}` : ''}`;
+
+/**
+ * Whether the tfjs-node backend registered as `name` runs its ops on a GPU
+ * (undefined when no such backend initialises). tfjs-node-gpu on a machine
+ * without a usable CUDA device still loads, and runs on the CPU.
+ */
+export function tensorflowUsesGpu(name = 'tensorflow'): boolean | undefined {
+  // findBackend initialises a registered backend without making it the active one.
+  const backend = tf.findBackend(name) as { isUsingGpuDevice?: boolean } | null;
+  return backend ? backend.isUsingGpuDevice === true : undefined;
+}
+
+/**
+ * What loading `pkg` means for a request of `device`: tfjs-node-gpu that
+ * found no GPU is unavailable when a GPU was asked for (never a silent run on
+ * the CPU), and says so when any device will do.
+ */
+export function deviceAvailability(
+  pkg: string,
+  device: 'auto' | 'gpu' | 'cpu',
+  usesGpu: boolean | undefined,
+): Availability {
+  if (pkg !== packages.gpu) return { available: true, detail: `${pkg} (CPU)` };
+  if (usesGpu) return { available: true, detail: `${pkg} (CUDA GPU)` };
+  if (device === 'gpu')
+    return {
+      available: false,
+      reason: `${pkg} loaded, but TensorFlow found no usable CUDA GPU (it would run on the CPU)`,
+      install:
+        `check that \`nvidia-smi\` lists the GPU and that the CUDA 11.2 and cuDNN 8.1 libraries ` +
+        `(libcudart.so.11.0, libcudnn.so.8) are on LD_LIBRARY_PATH; it needs ${cudaNeeds}`,
+    };
+  return {
+    available: true,
+    detail: `${pkg} (no usable CUDA GPU found: TensorFlow runs on the CPU)`,
+  };
+}
 
 /** node-pre-gyp's description of a package's native addon (tfjs-node's `binary` field). */
 interface PreGypBinary {
@@ -91,7 +133,9 @@ export const tensorflowBackend = definePlugin({
     device: z
       .enum(['auto', 'gpu', 'cpu'])
       .default('auto')
-      .describe('which tfjs-node package to load'),
+      .describe(
+        "which tfjs-node package to load: 'gpu' (tfjs-node-gpu on a CUDA GPU, an error without one), 'cpu' (tfjs-node), 'auto' (gpu, else cpu)",
+      ),
   }),
   create: ({ device }): Backend => {
     const order = device === 'auto' ? [packages.gpu, packages.cpu] : [packages[device]];
@@ -100,11 +144,13 @@ export const tensorflowBackend = definePlugin({
       const reasons: string[] = [];
       for (const pkg of order) {
         const result = await probePackage(pkg);
-        if (result.available) {
-          loaded = pkg;
-          return result;
+        if (!result.available) {
+          reasons.push(result.reason);
+          continue;
         }
-        reasons.push(result.reason);
+        const onDevice = deviceAvailability(pkg, device, tensorflowUsesGpu());
+        if (onDevice.available) loaded = pkg;
+        return onDevice;
       }
       return {
         available: false,

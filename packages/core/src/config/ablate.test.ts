@@ -62,6 +62,18 @@ describe('expandAblation', () => {
     ).toThrow(/would share the folder 'student.options.tag=a_b'/);
   });
 
+  it('refuses to sweep what is set up once per ablation (backend, plugins): it would not sweep', () => {
+    for (const [path, values] of [
+      ['backend', ['wasm', 'cpu']],
+      ['backend.options.threads', [1, 2]],
+      ['plugins', [[], ['./p.js']]],
+    ] as const) {
+      expect(() =>
+        expandAblation(parseExperimentConfig({ ...base, ablate: { [path]: values } })),
+      ).toThrow(new RegExp(`ablate\\.${path.replace(/\./g, '\\.')}: .* cannot be swept`));
+    }
+  });
+
   it('every shipped example expands to unique folders', () => {
     const dir = join(import.meta.dirname, '..', '..', '..', '..', 'examples', 'configs');
     const variants = expandAblation(loadExperimentConfig(join(dir, 'ablation-strategies.yaml')));

@@ -59,6 +59,12 @@ export function expandAblation(config: ExperimentConfig): AblationVariant[] {
   for (const [path, values] of axes) {
     if (path.startsWith('ablate'))
       throw new ConfigError(`ablate.${path}: cannot sweep the sweep itself`);
+    // Both are set up once per process, before any variant: a sweep of them would not sweep.
+    const root = path.split('.')[0];
+    if (root === 'backend' || root === 'plugins')
+      throw new ConfigError(
+        `ablate.${path}: the ${root} is set up once for the whole ablation and cannot be swept; run one ablation per ${root === 'backend' ? 'backend (--backend)' : 'plugin set'}`,
+      );
     labels.set(path, axisLabels(path, values));
   }
   let combos: Array<Array<[string, number]>> = [[]];

@@ -1,3 +1,4 @@
+import { checkBackendRef } from '../backend/request.js';
 import { ConfigError } from '../errors.js';
 import type { Registry } from '../registry/registry.js';
 import { checkConfigFiles } from './paths.js';
@@ -14,9 +15,9 @@ export interface CheckOptions {
 /**
  * Checks, before anything is built, everything a run would trip over later:
  * every plugin the config names (also nested ones, like a student's neuron or
- * a strategy's matcher) exists and its options validate strictly at every
- * depth; the strategy has the teacher it needs; every file and folder the
- * config names exists. Errors carry the config path (`loss.1.options`).
+ * a strategy's matcher, and the backend) exists and its options validate
+ * strictly at every depth; the strategy has the teacher it needs; every file
+ * and folder the config names exists. Errors carry the config path (`loss.1.options`).
  */
 export function checkConfigPlugins(
   registry: Registry,
@@ -44,6 +45,7 @@ export function checkConfigPlugins(
     const { name, options } = asRef(value);
     registry.parseOptions(kind, name, options, path);
   }
+  checkBackendRef(registry, config.backend);
   if (purpose === 'train') {
     if (!config.student)
       throw new ConfigError('The config has no `student:`: name the backbone to train.');

@@ -40,10 +40,15 @@ export function getPath(data: unknown, path: string): unknown {
   return node;
 }
 
+/** The keys of a plugin reference's object form, which its string form (`lif`) abbreviates. */
+const REF_KEYS = new Set(['name', 'options']);
+
 /**
  * Returns a copy of `data` with `path` set to `value`, creating missing
  * objects on the way (so `student.options.timesteps` works when the config
- * left `options` out). Numeric keys index existing arrays.
+ * left `options` out). Numeric keys index existing arrays. A plugin
+ * reference written as a name is read as `{ name }` when the path goes on
+ * into it (`backend.options.threads` where the config says `backend: wasm`).
  */
 export function setPath<T>(data: T, path: string, value: unknown): T {
   const keys = path.split('.');
@@ -52,6 +57,9 @@ export function setPath<T>(data: T, path: string, value: unknown): T {
   let node = root;
   keys.forEach((key, i) => {
     const last = i === keys.length - 1;
+    const intoRef = !last && REF_KEYS.has(keys[i + 1]!);
+    const asObject = (child: unknown) =>
+      intoRef && typeof child === 'string' ? { name: child } : child;
     if (Array.isArray(node)) {
       const index = Number(key);
       if (!Number.isInteger(index) || index < 0 || index >= node.length) {
@@ -60,11 +68,14 @@ export function setPath<T>(data: T, path: string, value: unknown): T {
         );
       }
       if (last) node[index] = value;
-      else node = node[index];
+      else {
+        node[index] = asObject(node[index]);
+        node = node[index];
+      }
     } else if (isObject(node)) {
       if (last) node[key] = value;
       else {
-        if (!Object.hasOwn(node, key)) node[key] = {};
+        node[key] = Object.hasOwn(node, key) ? asObject(node[key]) : {};
         node = node[key];
       }
     } else {

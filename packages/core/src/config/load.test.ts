@@ -75,6 +75,22 @@ describe('experiment config loading', () => {
     expect(getPath({ a: [{ b: 5 }] }, 'a.0.b')).toBe(5);
   });
 
+  it('reads a plugin reference written as a name as { name } when a path goes into it', () => {
+    expect(setPath({ backend: 'wasm' }, 'backend.options.threads', 1)).toEqual({
+      backend: { name: 'wasm', options: { threads: 1 } },
+    });
+    expect(setPath({ loss: ['l1'] }, 'loss.0.options.weight', 2)).toEqual({
+      loss: [{ name: 'l1', options: { weight: 2 } }],
+    });
+    expect(setPath({ backend: 'wasm' }, 'backend.name', 'cpu')).toEqual({
+      backend: { name: 'cpu' },
+    });
+    // Only a reference's own keys: any other path through a string is still an error.
+    expect(() => setPath({ backend: 'wasm' }, 'backend.threads', 1)).toThrow(
+      /'backend' is "wasm", not an object/,
+    );
+  });
+
   it('names the file and the config path of invalid values', () => {
     const path = tempFile(
       'bad.yaml',

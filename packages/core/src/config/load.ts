@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
+import { overrideBackend } from '../backend/request.js';
 import { ConfigError } from '../errors.js';
 import { formatZodIssues } from '../registry/format-issues.js';
 import { Registry } from '../registry/registry.js';
@@ -82,8 +83,9 @@ export function loadExperimentConfig(
   path: string,
   overrides: readonly string[] = [],
   registry: Registry = new Registry(),
+  options: LoadOptions = {},
 ): ExperimentConfig {
-  return parseWith(experimentConfig, readConfigFile(path, overrides, registry), path);
+  return parseWith(experimentConfig, readConfigFile(path, overrides, registry, options), path);
 }
 
 /** `loadExperimentConfig` for evaluating the teacher: the config need not name a student. */
@@ -91,12 +93,27 @@ export function loadTeacherEvalConfig(
   path: string,
   overrides: readonly string[] = [],
   registry: Registry = new Registry(),
+  options: LoadOptions = {},
 ): TeacherEvalConfig {
-  return parseWith(teacherEvalConfig, readConfigFile(path, overrides, registry), path);
+  return parseWith(teacherEvalConfig, readConfigFile(path, overrides, registry, options), path);
+}
+
+export interface LoadOptions {
+  /**
+   * A backend asked for on the command line (`--backend`): it replaces the
+   * file's before the overrides apply, so `--set backend.options.threads=1`
+   * reaches it (see `overrideBackend` for which options it keeps).
+   */
+  backend?: string;
 }
 
 /** The file's data with paths resolved and overrides applied, not yet validated. */
-function readConfigFile(path: string, overrides: readonly string[], registry: Registry): unknown {
+function readConfigFile(
+  path: string,
+  overrides: readonly string[],
+  registry: Registry,
+  { backend }: LoadOptions,
+): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -106,5 +123,15 @@ function readConfigFile(path: string, overrides: readonly string[], registry: Re
   const raw = parseConfigText(text, formatOf(path), path);
   checkNoForbiddenKeys(raw);
   const resolved = resolveConfigPaths(registry, raw, dirname(resolve(path)));
-  return applyOverrides(resolved, overrides);
+  const withBackend =
+    backend !== undefined &&
+    typeof resolved === 'object' &&
+    resolved !== null &&
+    !Array.isArray(resolved)
+      ? {
+          ...resolved,
+          backend: overrideBackend((resolved as { backend?: unknown }).backend, backend),
+        }
+      : resolved;
+  return applyOverrides(withBackend, overrides);
 }

@@ -61,7 +61,12 @@ export const experimentConfig = z.strictObject({
   seed: z.number().int().default(1),
   /** Plugin packages to load first: package names or paths (relative to the config file). */
   plugins: z.array(z.string().min(1)).default([]),
-  backend: z.string().default('auto'),
+  /**
+   * The backend plugin to train on, as any plugin reference (`wasm`,
+   * `{ name: tensorflow, options: { device: gpu } }`), or `auto`: the best
+   * one available here (its options: those of each backend, by name).
+   */
+  backend: ref('backend').default('auto'),
   data: pluginRef,
   teacher: modelRef.optional(),
   student: modelRef,

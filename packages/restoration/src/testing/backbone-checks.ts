@@ -1,22 +1,11 @@
 import { type Backbone, tf } from '@spikedistill/core';
 import type { ConformanceCheck } from '@spikedistill/core/testing';
-import { expectNoLeaks } from '@spikedistill/core/testing';
+import { expectNoLeaks, tapsCheck } from '@spikedistill/core/testing';
 import { expect } from 'vitest';
 
 /** Deterministic input in [0, 1]. */
 export function testImage(shape: [number, number, number, number], seed = 1): tf.Tensor4D {
   return tf.randomUniform(shape, 0, 1, 'float32', seed) as tf.Tensor4D;
-}
-
-/** The shape a tap should have on an input of `n × h × w`. */
-export function expectedTapShape(
-  model: Backbone,
-  name: string,
-  [n, h, w]: [number, number, number],
-): number[] {
-  const info = model.tapInfo.find((t) => t.name === name)!;
-  const shape = [n, h / info.scale, w / info.scale, info.channels];
-  return info.temporal ? [model.timesteps, ...shape] : shape;
 }
 
 export function forwardChecks(options: {
@@ -53,28 +42,7 @@ export function forwardChecks(options: {
         gray.dispose();
       },
     },
-    {
-      name: 'records every documented tap with its documented shape; unknown taps list the valid ones',
-      run: async ({ instance, plugin }) => {
-        const model = instance as Backbone;
-        const names = model.tapInfo.map((t) => t.name);
-        expect(names).toEqual([...((plugin.meta?.['taps'] as string[] | undefined) ?? names)]);
-        const x = testImage([2, 32, 32, model.inputChannels]);
-        await expectNoLeaks(() => {
-          const { output, taps } = model.forward(x, { taps: names, training: false });
-          for (const name of names) {
-            expect(taps[name]?.shape, name).toEqual(expectedTapShape(model, name, [2, 32, 32]));
-          }
-          tf.dispose([output, ...Object.values(taps)]);
-          model.resetState();
-        });
-        expect(() => model.forward(x, { taps: ['nope'] })).toThrow(
-          new RegExp(`nope.*${names.join(', ')}`),
-        );
-        x.dispose();
-        model.dispose();
-      },
-    },
+    tapsCheck(32),
     {
       name: 'rejects input of the wrong channels or size with E_SHAPE',
       run: ({ instance }) => {

@@ -3,11 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fusedSurrogateNames, surrogateGrad } from '../surrogates.js';
 
-describe('lif-wasm-binary.ts', () => {
-  it('is what lif.wat assembles to, with the surrogate ids of surrogate-ids.json', () => {
-    const script = fileURLToPath(new URL('./build-lif-wasm.mjs', import.meta.url));
+describe('the committed WebAssembly binaries', () => {
+  it('are what lif.wat (with the surrogate ids of surrogate-ids.json) and batch-norm.wat assemble to', () => {
+    const script = fileURLToPath(new URL('./build-wasm.mjs', import.meta.url));
     const out = execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
-    expect(out).toContain('matches');
+    expect(out).toContain('lif-wasm-binary.ts matches lif.wat');
+    expect(out).toContain('batch-norm-wasm-binary.ts matches batch-norm.wat');
   });
 
   it('numbers exactly the surrogates the JavaScript loops implement, each once', () => {
