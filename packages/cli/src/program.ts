@@ -8,10 +8,12 @@ import {
   loadExperimentConfig,
   loadTeacherEvalConfig,
   type LoadOptions,
+  type PluginPackage,
   parseConfigText,
   type RefValue,
   type Registry,
   type TeacherEvalConfig,
+  SpikedistillError,
   selectBackend,
 } from '@spikedistill/core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -27,6 +29,9 @@ import { trainCommand } from './commands/train.js';
 import { describeError } from './errors.js';
 import { createFullRegistry } from './packages.js';
 import { loadPluginPackages } from './plugin-loader.js';
+import { ablateOnQueue } from './queue/coordinator.js';
+import { workerCommand } from './queue/worker.js';
+import type { PluginSource } from './runner/task.js';
 
 const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -60,6 +65,12 @@ interface RunFlags extends ConfigFlags {
   evalLimit?: number;
 }
 
+interface AblateFlags extends RunFlags {
+  jobs: number;
+  queue?: string;
+  retries: number;
+}
+
 /**
  * Activates the backend the config asks for (`--backend` already applied to
  * it when it was loaded), and says which it is and why.
@@ -83,6 +94,8 @@ interface Session<C> {
   config: C;
   /** A registry of its own for a seed: every random stream of a run derives from it. */
   registryFor(seed?: number): Registry;
+  /** Where the plugin packages came from, for a process that must load them again. */
+  plugins: PluginSource[];
 }
 
 async function openSession<C extends { seed: number }>(
@@ -90,14 +103,18 @@ async function openSession<C extends { seed: number }>(
   flags: ConfigFlags,
   load: (file: string, set: readonly string[], registry: Registry, options: LoadOptions) => C,
 ): Promise<Session<C>> {
-  const extra = [
-    ...(await loadPluginPackages(flags.plugin, process.cwd())),
-    ...(await loadPluginPackages(configPlugins(file), dirname(resolve(file)))),
-  ];
+  const plugins: PluginSource[] = [
+    { specs: flags.plugin, baseDir: process.cwd() },
+    { specs: configPlugins(file), baseDir: dirname(resolve(file)) },
+  ].filter((source) => source.specs.length);
+  const extra: PluginPackage[] = [];
+  for (const source of plugins)
+    extra.push(...(await loadPluginPackages(source.specs, source.baseDir)));
   const registryFor = (seed?: number) => createFullRegistry(seed, extra);
   return {
     config: load(file, flags.set, registryFor(), { backend: flags.backend }),
     registryFor,
+    plugins,
   };
 }
 
@@ -196,22 +213,107 @@ export function buildProgram(log: (line: string) => void = console.log): Command
     'ablate',
     'train every variant of the config’s `ablate` sweep and compare',
     'folder for the variants (default: <output>/<name>)',
-  ).action(async (file: string, o: RunFlags) => {
-    const { config, registryFor } = await openSession(file, o, loadExperimentConfig);
-    const variants = expandAblation(config);
-    // Every variant is checked before the first one trains.
-    for (const v of variants) checkConfigPlugins(registryFor(v.config.seed), v.config);
-    await activateBackend(registryFor(), config.backend, log);
-    await ablateCommand(config, {
-      outDir: o.out ?? join(config.output, config.name),
-      resume: o.resume,
-      force: o.force,
-      evalLimit: o.evalLimit,
-      registryFor: (variant) => registryFor(variant.seed),
-      report: o.report,
-      log,
+  )
+    .option(
+      '--jobs <n>',
+      'train n variants at once, each in a process of its own (at most one per core)',
+      positiveInt,
+      1,
+    )
+    .option(
+      '--queue <url>',
+      'enqueue the variants on Redis (redis://host:port/db) for `spikedistill worker`s, and follow them',
+    )
+    .option(
+      '--retries <n>',
+      'with --queue: attempts after the first for a failing variant',
+      nonNegativeInt,
+      1,
+    )
+    .action(async (file: string, o: AblateFlags) => {
+      const { config, registryFor, plugins } = await openSession(file, o, loadExperimentConfig);
+      const variants = expandAblation(config);
+      // Every variant is checked before the first one trains.
+      for (const v of variants) checkConfigPlugins(registryFor(v.config.seed), v.config);
+      const outDir = o.out ?? join(config.output, config.name);
+      const setup = { plugins };
+      if (o.queue) {
+        if (o.force || o.jobs !== 1) {
+          throw new SpikedistillError(
+            'E_BAD_OPTIONS',
+            `--queue cannot be combined with ${o.force ? '--force (remove the variants’ folders, or choose another --out)' : '--jobs (start more workers, or give them --concurrency)'}`,
+          );
+        }
+        await ablateOnQueue(config, {
+          url: o.queue,
+          outDir,
+          resume: o.resume,
+          evalLimit: o.evalLimit,
+          retries: o.retries,
+          setup,
+          registryFor: (variant) => registryFor(variant.seed),
+          report: o.report,
+          log,
+        });
+        return;
+      }
+      await activateBackend(registryFor(), config.backend, log);
+      await ablateCommand(config, {
+        outDir,
+        resume: o.resume,
+        force: o.force,
+        evalLimit: o.evalLimit,
+        registryFor: (variant) => registryFor(variant.seed),
+        jobs: o.jobs,
+        processSetup: setup,
+        report: o.report,
+        log,
+      });
     });
-  });
+
+  program
+    .command('worker')
+    .description(
+      'train ablation variants from a Redis queue (`ablate --queue`) until stopped (SIGTERM: checkpoint and hand back)',
+    )
+    .requiredOption('--queue <url>', 'Redis of the queue: redis://host:port/db')
+    .requiredOption(
+      '--results <dir>',
+      'where runs go: <dir>/<ablation folder>/<variant> (shared with the coordinator’s --out parent)',
+    )
+    .option(
+      '--concurrency <n>',
+      'variants trained at once, each in its own process',
+      positiveInt,
+      1,
+    )
+    .option('--name <name>', 'this worker’s name in the coordinator’s table (default host:pid)')
+    .option('--backend <name>', 'backend plugin for every variant (default: each config’s)')
+    .option(
+      '--stall-timeout <s>',
+      'seconds without news from a worker before its job goes to another',
+      positiveInt,
+      30,
+    )
+    .action(
+      async (o: {
+        queue: string;
+        results: string;
+        concurrency: number;
+        name?: string;
+        backend?: string;
+        stallTimeout: number;
+      }) =>
+        workerCommand({
+          url: o.queue,
+          results: o.results,
+          concurrency: o.concurrency,
+          name: o.name,
+          backend: o.backend,
+          stallTimeout: o.stallTimeout,
+          log,
+        }),
+    );
 
   withConfig(
     program

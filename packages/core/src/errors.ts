@@ -25,7 +25,9 @@ export type ErrorCode =
   | 'E_INTERNAL'
   | 'E_VARIANT_FAILED'
   | 'E_PLUGIN_LOAD'
-  | 'E_EXPORT';
+  | 'E_EXPORT'
+  | 'E_STOPPED'
+  | 'E_QUEUE';
 
 export class SpikedistillError extends Error {
   readonly code: ErrorCode;
@@ -128,6 +130,20 @@ export class NonFiniteError extends SpikedistillError {
     super(
       'E_NONFINITE',
       `Weights became non-finite at step ${step} (${shown}). Nothing of this state was saved; the last checkpoint is intact. Lower the learning rate or clip gradients (train.clipGradNorm).`,
+    );
+  }
+}
+
+/**
+ * The run was asked to stop (its `signal` aborted): a checkpoint of the step
+ * it reached is on disk, and `--resume` continues from it. Not a failure of
+ * the run itself: a worker that is shutting down hands the job back.
+ */
+export class TrainingStoppedError extends SpikedistillError {
+  constructor(readonly step: number) {
+    super(
+      'E_STOPPED',
+      `training stopped on request at step ${step}; its checkpoint is saved: continue with --resume`,
     );
   }
 }

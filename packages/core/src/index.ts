@@ -39,6 +39,7 @@ export type { Schedule, ScheduleFactory } from './optim/schedule.js';
 export { clipGradNorm } from './optim/clip.js';
 export { Ema } from './optim/ema.js';
 export {
+  type LockClaim,
   RunFolder,
   type RunFolderMode,
   removeTempFiles,

@@ -3,6 +3,7 @@ import {
   buildExperiment,
   disposeExperiment,
   type ExperimentConfig,
+  type LockClaim,
   type Registry,
   type TrainSummary,
   train,
@@ -23,6 +24,10 @@ export interface TrainCommandOptions {
   grid: boolean;
   /** Facts for run.json (ablation label, swept values, backend). */
   runInfo?: Record<string, unknown>;
+  /** Stop between steps with a checkpoint (a queue worker shutting down). */
+  signal?: AbortSignal;
+  /** The queue's lease on the run folder (see core's `LockClaim`). */
+  lockClaim?: LockClaim;
   log: (line: string) => void;
 }
 
@@ -47,6 +52,8 @@ export async function trainCommand(
         force: options.force,
         evalLimit: options.evalLimit,
         runInfo: options.runInfo,
+        signal: options.signal,
+        lockClaim: options.lockClaim,
       }),
       registry.events,
     );

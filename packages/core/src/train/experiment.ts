@@ -5,6 +5,7 @@ import type { ExperimentConfig, ModelRefConfig } from '../config/schema.js';
 import type { Quantizer } from '../contracts/quantizer.js';
 import { loadState, readSafetensorsFile } from '../io/state-dict.js';
 import type { Registry } from '../registry/registry.js';
+import type { LockClaim } from './run-folder.js';
 import { type TrainerOptions, type TrainerParts, type TrainSummary, train } from './trainer.js';
 
 /** Loads a weights file into a backbone: its own names, or through `importWeights` (e.g. PyTorch names). */
@@ -98,6 +99,10 @@ export interface RunOptions {
   force?: boolean;
   evalLimit?: number;
   runInfo?: Record<string, unknown>;
+  /** See `TrainerOptions.signal`. */
+  signal?: AbortSignal;
+  /** See `TrainerOptions.lockClaim`. */
+  lockClaim?: LockClaim;
 }
 
 /** The trainer's options for a config: its `train` section plus where and how to run. */

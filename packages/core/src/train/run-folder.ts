@@ -26,10 +26,22 @@ const RUN_FILES = [
   'student.safetensors',
 ];
 
+/**
+ * The lease under which a scheduler (a job queue) had this process open the
+ * folder: `owner` names the work (e.g. `job:<id>`), `token` this hand-over of
+ * it. The scheduler gives a job to one holder at a time, with a new token each
+ * time it hands it over again.
+ */
+export interface LockClaim {
+  owner: string;
+  token: string;
+}
+
 interface LockInfo {
   pid: number;
   host: string;
   started: string;
+  claim?: LockClaim;
 }
 
 /** A run file, or a folder with something in it (an empty `checkpoints/` holds no run). */
@@ -50,7 +62,8 @@ function isAlive(pid: number): boolean {
 /**
  * A run folder belongs to one run. Opening it takes `run.lock` (created
  * exclusively, so two processes cannot both hold it); a lock left by a
- * process that is gone (same host, pid not running) is taken over. A folder
+ * process that is gone (same host, pid not running) is taken over, and so is
+ * one taken under an older claim on the same work (see `LockClaim`). A folder
  * that already holds a run is refused unless the run is resumed (`resume`)
  * or replaced on purpose (`force`, which clears it). Temporary files left by
  * a kill during an atomic write are removed.
@@ -60,10 +73,22 @@ export class RunFolder {
 
   private constructor(readonly dir: string) {}
 
-  static open(dir: string, mode: RunFolderMode): RunFolder {
+  /**
+   * The pid of a live process on this host that holds the folder for `owner`'s
+   * work, if one does: an earlier holder of the same job that is still
+   * stopping (its worker was killed and it is writing its last checkpoint). A
+   * scheduler's next holder waits for it to exit rather than fail on the lock.
+   */
+  static heldHereFor(dir: string, owner: string): number | undefined {
+    const holder = readLock(join(dir, LOCK));
+    if (!holder || holder.host !== hostname() || holder.claim?.owner !== owner) return undefined;
+    return isAlive(holder.pid) ? holder.pid : undefined;
+  }
+
+  static open(dir: string, mode: RunFolderMode, claim?: LockClaim): RunFolder {
     mkdirSync(dir, { recursive: true });
     const folder = new RunFolder(dir);
-    folder.lock();
+    folder.lock(claim);
     try {
       const used = RUN_FILES.filter((f) => holdsRunFile(join(dir, f)));
       if (used.length && mode === 'new') {
@@ -95,12 +120,13 @@ export class RunFolder {
     rmSync(join(this.dir, LOCK), { force: true });
   }
 
-  private lock(): void {
+  private lock(claim: LockClaim | undefined): void {
     const path = join(this.dir, LOCK);
     const info: LockInfo = {
       pid: process.pid,
       host: hostname(),
       started: new Date().toISOString(),
+      ...(claim ? { claim } : {}),
     };
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
@@ -112,17 +138,34 @@ export class RunFolder {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
       const holder = readLock(path);
-      const stale = holder && holder.host === info.host && !isAlive(holder.pid);
-      if (!stale) {
+      if (!holder || !isStale(holder, info)) {
+        const by = holder?.claim ? ` for ${holder.claim.owner}` : '';
         throw new SpikedistillError(
           'E_RUN_LOCKED',
-          `${this.dir} is in use by another run${holder ? ` (pid ${holder.pid} on ${holder.host}, since ${holder.started})` : ''}. ` +
+          `${this.dir} is in use by another run${holder ? ` (pid ${holder.pid} on ${holder.host}${by}, since ${holder.started})` : ''}. ` +
             `If that process is gone, delete ${path}.`,
         );
       }
       rmSync(path, { force: true });
     }
   }
+}
+
+/**
+ * Whether a lock's holder has lost the folder. On this host its process can
+ * be checked: a live one is never overridden, whatever its claim. On another
+ * host it cannot: the lock is stale only when we hold a newer claim on the
+ * same work, i.e. the scheduler has given up on that holder and handed the
+ * work to us.
+ */
+function isStale(holder: LockInfo, me: LockInfo): boolean {
+  if (holder.host === me.host) return !isAlive(holder.pid);
+  return (
+    holder.claim !== undefined &&
+    me.claim !== undefined &&
+    holder.claim.owner === me.claim.owner &&
+    holder.claim.token !== me.claim.token
+  );
 }
 
 function readLock(path: string): LockInfo | undefined {

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Backbone } from '../contracts/backbone.js';
 import type { Loss } from '../contracts/loss.js';
 import type { Strategy } from '../contracts/strategy.js';
-import { NaNLossError } from '../errors.js';
+import { NaNLossError, TrainingStoppedError } from '../errors.js';
 import { createEvents } from '../events.js';
 import { Rng } from '../rng.js';
 import { tf } from '../tf.js';
@@ -313,6 +313,80 @@ describe('train: run folders and failures', () => {
     await expect(
       train(p, { ...base, steps: 4, runDir, resume: true }, createEvents()),
     ).rejects.toThrow(/does not name a checkpoint of this folder/);
+    p.student.dispose();
+  });
+
+  it('stops on its signal between steps with a checkpoint of the step reached; a resume ends bit-identical', async () => {
+    const straight = parts(5);
+    await train(straight, { ...base, steps: 9 }, createEvents());
+
+    const runDir = folder();
+    const first = parts(5);
+    const controller = new AbortController();
+    const events = createEvents();
+    const seen: number[] = [];
+    events.on('step', ({ step }) => {
+      seen.push(step);
+      if (step === 4) controller.abort();
+    });
+    const before = tf.memory().numTensors;
+    const stopped = await train(
+      first,
+      { ...base, steps: 9, checkpointEvery: 3, runDir, signal: controller.signal },
+      events,
+    ).catch((err: unknown) => err);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(stopped).toBeInstanceOf(TrainingStoppedError);
+    expect(stopped).toMatchObject({ code: 'E_STOPPED', step: 4 });
+    // No step after the abort; the step reached is saved (not only the one at 3); the folder is free.
+    expect(seen).toEqual([1, 2, 3, 4]);
+    expect(JSON.parse(read(runDir, 'checkpoints/latest.json')).step).toBe(4);
+    expect(existsSync(join(runDir, 'run.lock'))).toBe(false);
+    expect(existsSync(join(runDir, 'summary.json'))).toBe(false);
+
+    const resumed = parts(5, [l1], 77);
+    const summary = await train(
+      resumed,
+      { ...base, steps: 9, runDir, resume: true },
+      createEvents(),
+    );
+    expect(summary.startStep).toBe(4);
+    expect([...resumed.student.w1.dataSync()]).toEqual([...straight.student.w1.dataSync()]);
+    expect([...resumed.student.w2.dataSync()]).toEqual([...straight.student.w2.dataSync()]);
+    for (const p of [straight, first, resumed]) p.student.dispose();
+  });
+
+  it('an abort that lands right after a checkpoint does not write it again', async () => {
+    const runDir = folder();
+    const p = parts();
+    const controller = new AbortController();
+    const events = createEvents();
+    const saved: number[] = [];
+    events.on('checkpoint', ({ step }) => saved.push(step));
+    events.on('step', ({ step }) => step === 3 && controller.abort());
+    await expect(
+      train(
+        p,
+        { ...base, steps: 9, checkpointEvery: 3, runDir, signal: controller.signal },
+        events,
+      ),
+    ).rejects.toThrow(/stopped on request at step 3/);
+    expect(saved).toEqual([3]);
+    p.student.dispose();
+  });
+
+  it('sees an abort that comes from outside the loop (a timer, a signal handler)', async () => {
+    const p = parts();
+    const controller = new AbortController();
+    const events = createEvents();
+    events.on('step', ({ step }) => {
+      if (step === 2) setTimeout(() => controller.abort(), 0);
+    });
+    const stopped = await train(p, { ...base, steps: 40, signal: controller.signal }, events).catch(
+      (err: unknown) => err,
+    );
+    expect(stopped).toBeInstanceOf(TrainingStoppedError);
+    expect((stopped as TrainingStoppedError).step).toBeLessThan(6);
     p.student.dispose();
   });
 });

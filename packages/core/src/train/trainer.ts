@@ -4,7 +4,7 @@ import type { TrainingData } from '../contracts/dataset.js';
 import type { Loss, Metric } from '../contracts/loss.js';
 import type { EvalProbe } from '../contracts/probe.js';
 import type { LossInputs, Strategy, TeacherRun } from '../contracts/strategy.js';
-import { NaNLossError, SpikedistillError } from '../errors.js';
+import { NaNLossError, SpikedistillError, TrainingStoppedError } from '../errors.js';
 import type { Events } from '../events.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { saveModule } from '../io/state-dict.js';
@@ -20,7 +20,7 @@ import { Checkpoints } from './checkpoint.js';
 import { checkTaskFit } from './check-task.js';
 import { evaluate, type SetScores } from './evaluate.js';
 import { assertFinite } from './finite.js';
-import { RunFolder, type RunFolderMode, truncateJsonl } from './run-folder.js';
+import { type LockClaim, RunFolder, type RunFolderMode, truncateJsonl } from './run-folder.js';
 import { stepLoss } from './step-loss.js';
 import { composeTaskLoss } from './task-loss.js';
 
@@ -67,6 +67,13 @@ export interface TrainerOptions {
   runName?: string;
   /** Facts about the run for `run.json` (label, swept values, backend …). */
   runInfo?: Record<string, unknown>;
+  /**
+   * Stops the run between steps: a checkpoint of the step reached is saved
+   * and the run rejects with `TrainingStoppedError` (E_STOPPED).
+   */
+  signal?: AbortSignal;
+  /** The scheduler's lease on this run, recorded in `run.lock` (see `LockClaim`). */
+  lockClaim?: LockClaim;
 }
 
 export interface TrainSummary {
@@ -106,7 +113,9 @@ export async function train(
   const { student, strategy, data } = parts;
   checkParts(parts);
   const mode: RunFolderMode = options.resume ? 'resume' : options.force ? 'force' : 'new';
-  const folder = options.runDir ? RunFolder.open(options.runDir, mode) : undefined;
+  const folder = options.runDir
+    ? RunFolder.open(options.runDir, mode, options.lockClaim)
+    : undefined;
   const optimizer = parts.optimizer ?? defaultOptimizer();
   const schedule = parts.schedule ?? (() => options.lr);
   parts.teacher?.eval();
@@ -199,8 +208,10 @@ export async function train(
       events.emit('eval', { step, metrics: flat });
       return scores;
     };
+    let savedStep = startStep;
     const saveCheckpoint = () => {
       if (!checkpoints) return;
+      savedStep = step;
       assertFinite(stateful, step);
       const path = checkpoints.save(
         step,
@@ -212,6 +223,14 @@ export async function train(
 
     student.train();
     while (step < options.steps) {
+      if (options.signal) {
+        // Steps never wait on I/O: give the event loop a turn, or whoever aborts never runs.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (options.signal.aborted) {
+          if (step > savedStep) saveCheckpoint();
+          throw new TrainingStoppedError(step);
+        }
+      }
       const batch = await data.nextBatch(options.batch);
       const t0 = performance.now();
       const lr = schedule(step + 1, options.steps);
