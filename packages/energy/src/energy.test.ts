@@ -6,6 +6,7 @@ import {
   Module,
   tf,
 } from '@spikedistill/core';
+import { classificationPackage } from '@spikedistill/classification';
 import { conformance } from '@spikedistill/core/testing';
 import { type Neuron, neuronsPackage } from '@spikedistill/neurons';
 import { restorationPackage } from '@spikedistill/restoration';
@@ -21,7 +22,9 @@ import {
 } from './index.js';
 
 const registry = () => {
-  const r = createRegistry({ packages: [corePackage, neuronsPackage, restorationPackage] });
+  const r = createRegistry({
+    packages: [corePackage, neuronsPackage, restorationPackage, classificationPackage],
+  });
   register(r);
   return r;
 };
@@ -129,6 +132,32 @@ describe('countOps', () => {
     tf.dispose([zeros, ones, filter]);
   });
 
+  it('counts a conv after a valid average pool of spikes as one accumulate per pooled spike', () => {
+    // 4×4 spike map, one channel: 5 spikes; 2×2 pool → (2, 1, 0, 2)/4.
+    const spikes = tf.tensor4d([1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1], [1, 4, 4, 1]);
+    const filter = tf.ones([1, 1, 1, 3]) as tf.Tensor4D;
+    const tracker = new SpikeTracker();
+    tracker.mark(spikes as unknown as { dataId: object });
+    const ops = countOps(
+      () => {
+        tf.tidy(() => {
+          tf.conv2d(tf.avgPool(spikes, 2, 2, 'valid'), filter, 1, 'valid');
+          tf.conv2d(tf.avgPool(spikes, 2, 2, 'same'), filter, 1, 'valid'); // borders: analog
+          tf.conv2d(tf.avgPool(tf.mul(spikes, 1), 2, 2, 'valid'), filter, 1, 'valid');
+        });
+      },
+      { spikes: tracker },
+    );
+    // 4 pooled values × 3 outputs = 12 MACs; the 5 spikes each trigger 3 accumulates.
+    expect(ops[0]).toMatchObject({ macs: 12, spikeInput: true, spikesPerValue: 4 });
+    expect(ops[0]!.inputDensity * ops[0]!.macs).toBe(15);
+    expect(ops.slice(1).map((o) => [o.spikeInput, o.spikesPerValue])).toEqual([
+      [false, 0],
+      [false, 0],
+    ]);
+    tf.dispose([spikes, filter]);
+  });
+
   it('restores the original kernels, even when the measured code throws', () => {
     const before = tf.getKernel('Conv2D', 'cpu');
     const reshape = tf.getKernel('Reshape', 'cpu');
@@ -173,6 +202,7 @@ describe('energy estimators', () => {
     macs: 1000,
     inputDensity: 0.25,
     spikeInput,
+    spikesPerValue: spikeInput ? 1 : 0,
     weights: 100,
     weightBits: 32,
     inputElements: 10,
@@ -312,6 +342,34 @@ describe('measureEnergy', () => {
     expect(m.neurons.every((n) => n.leak && n.neuronSteps > 0)).toBe(true);
     tf.dispose(x);
     model.dispose();
+  });
+
+  it('sees the spiking VGG: analog first conv and head, the convs after pooled spikes on events', () => {
+    const r = registry();
+    const options = { widths: [4, 8], timesteps: 2, classes: 3, channels: 1 };
+    const snn = r.create('backbone', 'spiking-vgg', options);
+    const ann = r.create('backbone', 'vgg', { widths: [4, 8], classes: 3, channels: 1 });
+    const x = tf.randomUniform([1, 8, 8, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const m = measureEnergy(r, 'snn', snn, x);
+    const twin = measureEnergy(r, 'ann', ann, x);
+    // stage1 conv on the image | stage2 conv on 2×2-pooled stage1 spikes | linear head
+    expect(m.ops.map((o) => [o.spikeInput, o.spikesPerValue])).toEqual([
+      [false, 0],
+      [true, 4],
+      [false, 0],
+    ]);
+    const stage1 = m.neurons[0]!;
+    // Every stage-1 spike inside the pooled 4×4 map triggers 3×3 × 8 accumulates
+    // (zero padding drops some at the border, so at most that many).
+    const acs = m.ops[1]!.inputDensity * m.ops[1]!.macs;
+    expect(acs).toBeLessThanOrEqual(stage1.spikes * 9 * 8);
+    expect(acs).toBeGreaterThan(0);
+    // Not T × the ANN's energy: the second conv is priced per spike, not per MAC.
+    const pj = (e: typeof m) => e.reports[0]!.perSamplePj;
+    expect(pj(m)).not.toBeCloseTo(2 * pj(twin), 6);
+    tf.dispose(x);
+    snn.dispose();
+    ann.dispose();
   });
 });
 

@@ -8,7 +8,11 @@ export interface LayerOps {
   kernel: string;
   /** Multiply-accumulates of the equivalent dense (ANN) layer, batch included. */
   macs: number;
-  /** Fraction of non-zero input elements (for a spiking layer: its input firing rate). */
+  /**
+   * Analog layer: the fraction of non-zero input elements. Spiking layer: the
+   * spike events per input element — its input firing rate, or, after a
+   * k×k average pool of spikes, the spikes the pooled values sum (up to k²).
+   */
   inputDensity: number;
   /**
    * Whether the input was produced by spiking neurons (possibly reshaped,
@@ -17,6 +21,12 @@ export interface LayerOps {
    * still analog. Its work is then the accumulates its spikes trigger.
    */
   spikeInput: boolean;
+  /**
+   * How many spikes one input value can sum: 1 for spikes, k² after a k×k
+   * average pool of spikes (whose 1/k² a chip folds into the next weights,
+   * leaving one accumulate per spike). 0 for analog input.
+   */
+  spikesPerValue: number;
   /** Number of weights (for memory models). */
   weights: number;
   /** Bits per stored weight: 2 when the layer's weights take at most three values (ternary), else 32. */
@@ -31,15 +41,20 @@ export interface LayerOps {
 /**
  * The tensors that carry spikes, by backend data id: seeded with each
  * neuron layer's output, grown by the value-preserving kernels `countOps`
- * watches. Only object identity is used, so it never keeps memory alive.
+ * watches and by average pools (sums of spikes, see `LayerOps.spikesPerValue`).
+ * Keys are weak, so it never keeps memory alive.
  */
 export class SpikeTracker {
-  private readonly ids = new WeakSet<object>();
-  mark(t: { dataId: object }): void {
-    this.ids.add(t.dataId);
+  private readonly ids = new WeakMap<object, number>();
+  mark(t: { dataId: object }, spikesPerValue = 1): void {
+    this.ids.set(t.dataId, spikesPerValue);
   }
   has(t: { dataId: object }): boolean {
     return this.ids.has(t.dataId);
+  }
+  /** How many spikes one value of `t` sums; undefined when it does not carry spikes. */
+  spikesPerValue(t: { dataId: object }): number | undefined {
+    return this.ids.get(t.dataId);
   }
 }
 
@@ -97,6 +112,19 @@ const spikePreserving = new Set([
 ]);
 
 const size = (t: Info) => t.shape.reduce((a, b) => a * b, 1);
+const pair = (v: number | [number, number]): [number, number] => (Array.isArray(v) ? v : [v, v]);
+
+function nonzero(values: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0) n++;
+  return n;
+}
+/** The spikes pooled values stand for: each value × spikes per unit value, rounded. */
+function spikeSum(values: ArrayLike<number>, perValue: number): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) n += Math.round(values[i]! * perValue);
+  return n;
+}
 
 function conv(x: Info, filter: Info, out: Info) {
   const [kh, kw, cin, cout] = filter.shape as [number, number, number, number];
@@ -175,14 +203,15 @@ export function countOps(fn: () => void, options: CountOptions = {}): LayerOps[]
       const inputs = rawInputs as unknown as Record<string, Info>;
       const { macs, x, weights, w } = measure(inputs, out!);
       const values = backend.readSync(x.dataId);
-      let nonzero = 0;
-      for (let i = 0; i < values.length; i++) if (values[i] !== 0) nonzero++;
+      const perValue = spikes?.spikesPerValue(x);
+      const events = perValue === undefined || perValue === 1 ? nonzero(values) : spikeSum(values, perValue);
       calls.push({
         label: describeCall(name, calls.length, x, out!, w),
         kernel: name,
         macs,
-        inputDensity: values.length ? nonzero / values.length : 0,
-        spikeInput: spikes?.has(x) ?? false,
+        inputDensity: values.length ? events / values.length : 0,
+        spikeInput: perValue !== undefined,
+        spikesPerValue: perValue ?? 0,
         weights,
         weightBits: w ? weightBitsOf(backend.readSync(w.dataId)) : 32,
         inputElements: size(x) / (x.shape[0] ?? 1),
@@ -200,11 +229,21 @@ export function countOps(fn: () => void, options: CountOptions = {}): LayerOps[]
           // Index-like inputs (gather indices, slice begins) do not decide what flows.
           .filter(([key, t]) => t && key !== 'indices' && key !== 'paddings')
           .map(([, t]) => t!);
-        if (inputs.length && inputs.every((t) => spikes.has(t))) {
-          for (const out of outs) spikes.mark(out);
+        const perValue = inputs.map((t) => spikes.spikesPerValue(t));
+        if (inputs.length && perValue.every((p) => p !== undefined)) {
+          for (const out of outs) spikes.mark(out, Math.max(...(perValue as number[])));
         }
       });
     }
+    // A 'valid' k×k average pool of spikes holds spike counts / k²: still events
+    // for the next layer (a 'same' pool divides border windows by less, so not).
+    wrap('AvgPool', (rawInputs, [out], attrs) => {
+      const x = (rawInputs as unknown as Record<string, Info>).x!;
+      const perValue = spikes.spikesPerValue(x);
+      if (perValue === undefined || attrs.pad !== 'valid') return;
+      const [fh, fw] = pair(attrs.filterSize as number | [number, number]);
+      spikes.mark(out!, perValue * fh * fw);
+    });
   }
   withWrappedKernels(tf.getBackend(), wrappers, fn);
   return calls;

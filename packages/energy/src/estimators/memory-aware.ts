@@ -73,7 +73,9 @@ export const memoryAwareEstimator = definePlugin({
       const output = value(op.outputElements, activationBits);
       if (op.spikeInput) {
         const acs = op.inputDensity * op.macs;
-        const spikeReads = op.batch * op.inputElements * value(op.inputElements, 1);
+        // A spike is 1 bit; an average-pooled spike count up to k² needs log2(k² + 1).
+        const inputBits = Math.ceil(Math.log2(Math.max(op.spikesPerValue, 1) + 1));
+        const spikeReads = op.batch * op.inputElements * value(op.inputElements, inputBits);
         const memoryPj = acs * (weight + 2 * output) + spikeReads;
         return { label: op.label, macs: 0, acs, pj: acs * eAdd + memoryPj, memoryPj };
       }
