@@ -143,7 +143,12 @@ describe('countOps', () => {
         tf.tidy(() => {
           tf.conv2d(tf.avgPool(spikes, 2, 2, 'valid'), filter, 1, 'valid');
           tf.conv2d(tf.avgPool(spikes, 2, 2, 'same'), filter, 1, 'valid'); // borders: analog
-          tf.conv2d(tf.avgPool(tf.mul(spikes, 1), 2, 2, 'valid'), filter, 1, 'valid');
+          tf.conv2d(
+            tf.avgPool(tf.mul(spikes, 1) as tf.Tensor4D, 2, 2, 'valid'),
+            filter,
+            1,
+            'valid',
+          );
         });
       },
       { spikes: tracker },

@@ -204,7 +204,8 @@ export function countOps(fn: () => void, options: CountOptions = {}): LayerOps[]
       const { macs, x, weights, w } = measure(inputs, out!);
       const values = backend.readSync(x.dataId);
       const perValue = spikes?.spikesPerValue(x);
-      const events = perValue === undefined || perValue === 1 ? nonzero(values) : spikeSum(values, perValue);
+      const events =
+        perValue === undefined || perValue === 1 ? nonzero(values) : spikeSum(values, perValue);
       calls.push({
         label: describeCall(name, calls.length, x, out!, w),
         kernel: name,
