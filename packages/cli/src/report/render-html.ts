@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Aggregate, Curve } from './aggregate.js';
+import { convergenceTables } from './convergence.js';
 import { type DetailTable, perClassTables, ternaryTables } from './detail-tables.js';
 import type { ReportData, RunData } from './load.js';
 import type { SampleImage } from './samples.js';
@@ -298,9 +299,20 @@ export function renderHtml(data: ReportData, agg: Aggregate, table: ResultTable)
     : '';
   const title = `${data.kind === 'ablation' ? 'Ablation' : 'Run'} report: ${data.name}`;
   // Sections that only some experiments have: classification's classes, ternary students.
+  const convergence = convergenceTables(agg);
   const perClass = perClassTables(agg);
   const ternary = ternaryTables(agg);
   const optional = [
+    convergence.length
+      ? section(
+          'convergence-section',
+          'Convergence',
+          detailHtml(
+            convergence,
+            'Per seed: the first evaluation step whose validation score reaches the final score of the strategy=none run with the same seed and the same other settings (and that step as a fraction of the budget); "not reached" gives the gap left at the end.',
+          ),
+        )
+      : '',
     perClass.length
       ? section(
           'classes-section',
@@ -320,6 +332,7 @@ export function renderHtml(data: ReportData, agg: Aggregate, table: ResultTable)
       : '',
   ].join('');
   const links = [
+    convergence.length ? '<a href="#convergence-section">Convergence</a>' : '',
     perClass.length ? '<a href="#classes-section">Classes</a>' : '',
     ternary.length ? '<a href="#ternary-section">Ternary weights</a>' : '',
   ].join('');

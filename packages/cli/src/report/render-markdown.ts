@@ -1,4 +1,5 @@
 import type { Aggregate } from './aggregate.js';
+import { convergenceTables } from './convergence.js';
 import { type DetailTable, perClassTables, ternaryTables } from './detail-tables.js';
 import type { ReportData } from './load.js';
 import { constantsText, type ResultTable } from './table.js';
@@ -53,6 +54,7 @@ export function renderMarkdown(data: ReportData, agg: Aggregate, table: ResultTa
       out.push('');
     }
   };
+  detail('Convergence', convergenceTables(agg));
   detail('Accuracy per class', perClassTables(agg));
   detail('Ternary weights (counted in the saved student)', ternaryTables(agg));
   out.push('## Variants', '', '| variant | seed | status | folder |', '|---|---|---|---|');
