@@ -1,10 +1,10 @@
 import { expandAblation, parseExperimentConfig, type TrainSummary } from '@spikedistill/core';
-import { Queue, Worker } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from 'bullmq';
+import { describe, expect, it } from 'vitest';
 import { QUEUE_NAME, redisConnection } from './connection.js';
-import { enqueueVariants, type VariantQueue } from './enqueue.js';
+import { enqueueVariants } from './enqueue.js';
 import { type VariantJobData, variantJob } from './job.js';
-import { haveRedis, startRedis, type TestRedis } from './redis-server.test-helpers.js';
+import { haveRedis, useRedisQueue } from './redis-server.test-helpers.js';
 
 const grid = (seeds: number[]) =>
   parseExperimentConfig(
@@ -28,35 +28,26 @@ const summary = (steps: number): TrainSummary => ({
 });
 
 describe.skipIf(!haveRedis)('enqueueing a grid (real Redis)', () => {
-  let redis: TestRedis;
-  let queue: VariantQueue;
-  beforeAll(async () => {
-    redis = await startRedis();
-    queue = new Queue(QUEUE_NAME, { connection: redisConnection(redis.url) });
-  });
-  afterAll(async () => {
-    await queue?.close();
-    await redis?.stop();
-  });
+  const redis = useRedisQueue();
 
   it('adds each variant once, however often and by however many coordinators', async () => {
     const jobs = jobsOf([1, 2, 3]);
     const [a, b] = await Promise.all([
-      enqueueVariants(queue, jobs, { retryFailed: false }),
-      enqueueVariants(queue, jobs, { retryFailed: false }),
+      enqueueVariants(redis.queue, jobs, { retryFailed: false }),
+      enqueueVariants(redis.queue, jobs, { retryFailed: false }),
     ]);
     // Racing coordinators may both believe they added a job; the queue holds it once.
     expect([...a, ...b].filter((e) => e.how === 'added').length).toBeGreaterThanOrEqual(3);
-    expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 3 });
-    const again = await enqueueVariants(queue, jobs, { retryFailed: false });
+    expect(await redis.queue.getJobCounts('waiting')).toEqual({ waiting: 3 });
+    const again = await enqueueVariants(redis.queue, jobs, { retryFailed: false });
     expect(again.map((e) => e.how)).toEqual(['queued', 'queued', 'queued']);
-    expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 3 });
-    await queue.obliterate({ force: true });
+    expect(await redis.queue.getJobCounts('waiting')).toEqual({ waiting: 3 });
+    await redis.queue.obliterate({ force: true });
   });
 
   it('reuses a finished job, follows a running one, and retries a failed one only on request', async () => {
     const jobs = jobsOf([11, 12, 13, 14]);
-    await enqueueVariants(queue, jobs, { retryFailed: false });
+    await enqueueVariants(redis.queue, jobs, { retryFailed: false });
     let release!: () => void;
     const held = new Promise<void>((resolve) => {
       release = resolve;
@@ -76,33 +67,33 @@ describe.skipIf(!haveRedis)('enqueueing a grid (real Redis)', () => {
     worker.on('failed', (job) => settled.push(job!.name));
     while (settled.length < 3) await new Promise((r) => setTimeout(r, 50));
 
-    const seen = await enqueueVariants(queue, jobs, { retryFailed: false });
+    const seen = await enqueueVariants(redis.queue, jobs, { retryFailed: false });
     expect(seen.map((e) => e.how)).toEqual(['done', 'done', 'failed', 'running']);
-    const completed = await queue.getJob(jobs[0]!.opts.jobId);
+    const completed = await redis.queue.getJob(jobs[0]!.opts.jobId);
     expect(completed!.returnvalue).toEqual(summary(11));
 
-    const retried = await enqueueVariants(queue, jobs, { retryFailed: true });
+    const retried = await enqueueVariants(redis.queue, jobs, { retryFailed: true });
     expect(retried.map((e) => e.how)).toEqual(['done', 'done', 'retried', 'running']);
     while (settled.length < 4) await new Promise((r) => setTimeout(r, 50));
-    const again = await queue.getJob(jobs[2]!.opts.jobId);
+    const again = await redis.queue.getJob(jobs[2]!.opts.jobId);
     expect(await again!.getState()).toBe('failed');
     expect(again!.failedReason).toBe('E_NAN_LOSS: on purpose');
     release();
     await worker.close();
     // Nothing was added twice: four jobs, one per variant.
-    const counts = await queue.getJobCounts('completed', 'failed', 'waiting', 'active');
+    const counts = await redis.queue.getJobCounts('completed', 'failed', 'waiting', 'active');
     expect(Object.values(counts).reduce((a, b) => a + b)).toBe(4);
-    await queue.obliterate({ force: true });
+    await redis.queue.obliterate({ force: true });
   });
 
   it('says when a variant’s job was enqueued for another ablation folder', async () => {
     const jobs = jobsOf([21]);
-    await enqueueVariants(queue, jobs, { retryFailed: false });
+    await enqueueVariants(redis.queue, jobs, { retryFailed: false });
     const other = expandAblation(grid([21])).map((v) =>
       variantJob(v, 'other-grid', { plugins: [] }, { retries: 0 }),
     );
-    const [entry] = await enqueueVariants(queue, other, { retryFailed: false });
+    const [entry] = await enqueueVariants(redis.queue, other, { retryFailed: false });
     expect(entry).toMatchObject({ how: 'queued', elsewhere: 'grid/seed=21' });
-    await queue.obliterate({ force: true });
+    await redis.queue.obliterate({ force: true });
   });
 });

@@ -1,12 +1,12 @@
 import { expandAblation, parseExperimentConfig, type TrainSummary } from '@spikedistill/core';
-import { Queue, Worker } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from 'bullmq';
+import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../runner/task.js';
 import { QUEUE_NAME, redisConnection } from './connection.js';
-import { enqueueVariants, type VariantQueue } from './enqueue.js';
+import { enqueueVariants } from './enqueue.js';
 import { failedOutcome, followGrid, rowOf } from './follow.js';
 import { type VariantJobData, type VariantJobProgress, variantJob } from './job.js';
-import { haveRedis, startRedis, type TestRedis } from './redis-server.test-helpers.js';
+import { haveRedis, useRedisQueue } from './redis-server.test-helpers.js';
 
 describe('a job as a row of the grid', () => {
   const job = (over: Partial<Parameters<typeof rowOf>[0]> = {}) => ({
@@ -62,16 +62,7 @@ describe('a job as a row of the grid', () => {
 });
 
 describe.skipIf(!haveRedis)('following a grid (real Redis)', () => {
-  let redis: TestRedis;
-  let queue: VariantQueue;
-  beforeAll(async () => {
-    redis = await startRedis();
-    queue = new Queue(QUEUE_NAME, { connection: redisConnection(redis.url) });
-  });
-  afterAll(async () => {
-    await queue?.close();
-    await redis?.stop();
-  });
+  const redis = useRedisQueue();
 
   it('reports progress and log lines of remote runs, and each variant’s end once', async () => {
     const config = parseExperimentConfig(
@@ -87,7 +78,7 @@ describe.skipIf(!haveRedis)('following a grid (real Redis)', () => {
       variantJob(v, 'grid', { plugins: [] }, { retries: 1 }),
     );
     // seed=3 is never enqueued: following it finds its job missing and enqueues it.
-    await enqueueVariants(queue, jobs.slice(0, 2), { retryFailed: false });
+    await enqueueVariants(redis.queue, jobs.slice(0, 2), { retryFailed: false });
     const worker = new Worker<VariantJobData, TrainSummary>(
       QUEUE_NAME,
       async (job) => {
@@ -101,7 +92,7 @@ describe.skipIf(!haveRedis)('following a grid (real Redis)', () => {
     );
     const said: string[] = [];
     const ends: Array<[number, Outcome]> = [];
-    const rows = await followGrid(queue, jobs, {
+    const rows = await followGrid(redis.queue, jobs, {
       say: (line) => said.push(line),
       onEnd: (i, outcome) => ends.push([i, outcome]),
       pollMs: 50,

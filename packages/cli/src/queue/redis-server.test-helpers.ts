@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll } from 'vitest';
+import { QUEUE_NAME, redisConnection } from './connection.js';
+import type { VariantQueue } from './enqueue.js';
 
 /**
  * A real, throwaway Redis (Debian's `redis-server`) for the queue tests, on
@@ -71,4 +75,24 @@ export async function startRedis(): Promise<TestRedis> {
       child = await launch(port);
     },
   };
+}
+
+/**
+ * A throwaway Redis and a queue on it for one describe block: started in
+ * its beforeAll, closed and stopped in its afterAll. Read the fields inside
+ * tests (they are set once the block starts).
+ */
+export function useRedisQueue(): { queue: VariantQueue; url: string } {
+  const env = {} as { queue: VariantQueue; url: string };
+  let redis: TestRedis | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+    env.url = redis.url;
+    env.queue = new Queue(QUEUE_NAME, { connection: redisConnection(redis.url) });
+  });
+  afterAll(async () => {
+    await env.queue?.close();
+    await redis?.stop();
+  });
+  return env;
 }

@@ -1,5 +1,5 @@
-import { Module, Rng, ShapeError, tf } from '@spikedistill/core';
-import { type BatchNorm, batchToSeq, Conv2d, seqToBatch } from '@spikedistill/nn';
+import { Module, Rng, tf } from '@spikedistill/core';
+import { type BatchNorm, Conv2d, convNormOverTime } from '@spikedistill/nn';
 import type { NeuronFactory } from '../kinds.js';
 import type { Neuron } from '../neurons/neuron.js';
 import { batchNormThroughTime, tdBN } from './batch-norm.js';
@@ -89,23 +89,7 @@ export class SpikingConvBlock extends Module {
    * Conv2d.forwardConcat).
    */
   current(x: tf.Tensor | readonly tf.Tensor[]): tf.Tensor {
-    const xs = Array.isArray(x) ? x : [x as tf.Tensor];
-    const channels = xs.reduce((n, xi) => n + (xi.shape[4] ?? 0), 0);
-    if (xs.length === 0 || xs.some((xi) => xi.rank !== 5) || channels !== this.inChannels) {
-      throw new ShapeError(
-        'SpikingConvBlock',
-        `[T, N, H, W, ${this.inChannels}]`,
-        xs.length === 1 ? xs[0]!.shape : [...(xs[0]?.shape.slice(0, 4) ?? []), channels],
-      );
-    }
-    return tf.tidy(() => {
-      const t = xs[0]!.shape[0]!;
-      const merged = xs.map((xi) => seqToBatch(xi) as tf.Tensor4D);
-      let y: tf.Tensor =
-        merged.length === 1 ? this.conv.forward(merged[0]!) : this.conv.forwardConcat(merged);
-      if (this.norm) y = this.norm.forward(y);
-      return batchToSeq(y, t);
-    });
+    return convNormOverTime('SpikingConvBlock', this.conv, this.norm, this.inChannels, x);
   }
 
   /** `x` as for `current` → spikes [T, N, H/stride, W/stride, C_out]. */

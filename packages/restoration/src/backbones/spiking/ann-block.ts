@@ -1,6 +1,6 @@
-import { Module, type Rng, ShapeError, tf } from '@spikedistill/core';
+import { Module, type Rng, tf } from '@spikedistill/core';
 import type { BlockNorm, SpikingConvOutput } from '@spikedistill/neurons';
-import { BatchNorm, batchToSeq, Conv2d, seqToBatch } from '@spikedistill/nn';
+import { BatchNorm, Conv2d, convNormOverTime } from '@spikedistill/nn';
 
 export interface AnnConvBlockOptions {
   inChannels: number;
@@ -49,23 +49,7 @@ export class AnnConvBlock extends Module {
    * several such whose channels together make C_in (a skip concatenation).
    */
   current(x: tf.Tensor | readonly tf.Tensor[]): tf.Tensor {
-    const xs = Array.isArray(x) ? x : [x as tf.Tensor];
-    const channels = xs.reduce((n, xi) => n + (xi.shape[4] ?? 0), 0);
-    if (xs.length === 0 || xs.some((xi) => xi.rank !== 5) || channels !== this.inChannels) {
-      throw new ShapeError(
-        'AnnConvBlock',
-        `[T, N, H, W, ${this.inChannels}]`,
-        xs.length === 1 ? xs[0]!.shape : [...(xs[0]?.shape.slice(0, 4) ?? []), channels],
-      );
-    }
-    return tf.tidy(() => {
-      const t = xs[0]!.shape[0]!;
-      const merged = xs.map((xi) => seqToBatch(xi) as tf.Tensor4D);
-      let y: tf.Tensor =
-        merged.length === 1 ? this.conv.forward(merged[0]!) : this.conv.forwardConcat(merged);
-      if (this.norm) y = this.norm.forward(y);
-      return batchToSeq(y, t);
-    });
+    return convNormOverTime('AnnConvBlock', this.conv, this.norm, this.inChannels, x);
   }
 
   /** The activations (ReLU of the current) where a spiking block gives spikes, and the current. */
