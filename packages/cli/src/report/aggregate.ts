@@ -30,6 +30,8 @@ export interface Group {
   /** Seeds of the finished runs. */
   seeds: number[];
   failed: number;
+  /** Variants the ablation has not trained yet. */
+  pending: number;
   /** set → metric → over seeds. */
   scores: Record<string, Record<string, Stat>>;
   params: number | undefined;
@@ -197,7 +199,8 @@ function groupVariants(data: ReportData): Group[] {
       values,
       variants,
       seeds: finished.map((v) => v.seed ?? Number.NaN),
-      failed: variants.length - finished.length,
+      failed: variants.filter((v) => v.status === 'failed').length,
+      pending: variants.filter((v) => v.status === 'pending').length,
       scores,
       params: runs.map((r) => r.run?.params ?? studentEnergy(r)?.parameters).find(isNumber),
       energy,
@@ -284,7 +287,7 @@ function teacherRow(runs: RunData[]): Aggregate['teacher'] {
   for (const s of scored?.teacher?.eval ?? []) scores[s.set] = s.model;
   const te = measured ? teacherEnergy(measured) : undefined;
   return {
-    model: scored?.teacher?.model ?? te?.model ?? 'teacher',
+    model: scored?.teacher?.model ?? te?.model ?? configTeacherName(withTeacher) ?? 'teacher',
     parameters:
       withTeacher.map((r) => r.run?.teacherParams).find(isNumber) ??
       scored?.teacher?.parameters ??
@@ -292,6 +295,15 @@ function teacherRow(runs: RunData[]): Aggregate['teacher'] {
     scores,
     energy: Object.fromEntries((te?.estimates ?? []).map((e) => [e.estimator, e.microjoules])),
   };
+}
+
+/** The teacher backbone's name in the runs' config.json (`dncnn`), for a teacher not yet scored. */
+function configTeacherName(runs: RunData[]): string | undefined {
+  for (const r of runs) {
+    const teacher = r.config?.teacher as { name?: unknown } | undefined;
+    if (typeof teacher?.name === 'string') return teacher.name;
+  }
+  return undefined;
 }
 
 function estimatorsOf(runs: RunData[]): EstimatorInfo[] {

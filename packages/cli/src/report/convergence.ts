@@ -21,33 +21,35 @@ export function convergenceTables(agg: Aggregate): DetailTable[] {
     const metric = validationMetric(pairs[0]!.base, set);
     if (!metric) continue;
     const seeds = [...new Set(pairs.flatMap((p) => p.group.seeds))].sort((a, b) => a - b);
-    const rows = pairs.map(({ group, base }) => {
-      const fractions: number[] = [];
-      const cells = seeds.map((seed) => {
-        const run = runOf(group, seed);
-        const target = finalScore(runOf(base, seed), set, metric);
-        if (!run || target === undefined) return '—';
-        const budget = run.summary?.steps;
-        const curve = scores(run, set, metric);
-        const reached = curve.find((p) => p.value >= target);
-        if (!reached) {
-          const last = curve.at(-1);
-          return last ? `not reached (${signed(last.value - target)})` : '—';
-        }
-        if (budget) fractions.push(reached.step / budget);
-        return budget
-          ? `${reached.step} (${percent(reached.step / budget)})`
-          : String(reached.step);
+    const rows = pairs
+      .filter(({ group }) => group.seeds.length)
+      .map(({ group, base }) => {
+        const fractions: number[] = [];
+        const cells = seeds.map((seed) => {
+          const run = runOf(group, seed);
+          const target = finalScore(runOf(base, seed), set, metric);
+          if (!run || target === undefined) return '—';
+          const budget = run.summary?.steps;
+          const curve = scores(run, set, metric);
+          const reached = curve.find((p) => p.value >= target);
+          if (!reached) {
+            const last = curve.at(-1);
+            return last ? `not reached (${signed(last.value - target)})` : '—';
+          }
+          if (budget) fractions.push(reached.step / budget);
+          return budget
+            ? `${reached.step} (${percent(reached.step / budget)})`
+            : String(reached.step);
+        });
+        const mean = fractions.length
+          ? percent(fractions.reduce((a, b) => a + b, 0) / fractions.length)
+          : '—';
+        return [
+          group.label,
+          ...cells,
+          `${mean}${fractions.length > 0 && fractions.length < group.seeds.length ? ' (of those reached)' : ''}`,
+        ];
       });
-      const mean = fractions.length
-        ? percent(fractions.reduce((a, b) => a + b, 0) / fractions.length)
-        : '—';
-      return [
-        group.label,
-        ...cells,
-        `${mean}${fractions.length < seeds.length ? ' (of those reached)' : ''}`,
-      ];
-    });
     tables.push({
       title: `${set} ${metric.toUpperCase()}: the step at which each strategy first reaches the final score of strategy=none (same seed)`,
       head: ['', ...seeds.map((s) => `seed ${s}`), 'mean fraction of the budget'],

@@ -65,7 +65,8 @@ export interface VariantData {
   dir: string;
   values: Record<string, unknown>;
   seed: number | undefined;
-  status: 'done' | 'failed';
+  /** `pending`: the ablation has not trained it yet (a report of a grid still running). */
+  status: 'done' | 'failed' | 'pending';
   error?: string;
   run?: RunData;
 }
@@ -91,7 +92,7 @@ interface AblationFile {
     dir: string;
     values?: Record<string, unknown>;
     seed?: number;
-    status?: 'done' | 'failed';
+    status?: 'done' | 'failed' | 'pending';
     error?: string;
   }>;
 }
@@ -163,18 +164,26 @@ function loadAblation(dir: string, warnings: string[]): ReportData {
   const variants = file.variants.map((v): VariantData => {
     const runDir = resolve(dir, v.dir);
     const run = isRunFolder(runDir) ? loadRun(runDir, warnings) : undefined;
-    if (!run) warnings.push(`variant ${v.label}: its folder ${v.dir} holds no run files`);
-    const failed = v.status === 'failed' || !run?.summary;
+    const pending = v.status === 'pending' && !run?.summary;
+    if (!run && !pending)
+      warnings.push(`variant ${v.label}: its folder ${v.dir} holds no run files`);
+    const failed = !pending && (v.status === 'failed' || !run?.summary);
     return {
       label: v.label,
       dir: runDir,
       values: v.values ?? run?.run?.values ?? {},
       seed: v.seed ?? run?.run?.seed ?? (run?.config?.seed as number | undefined),
-      status: failed ? 'failed' : 'done',
+      status: pending ? 'pending' : failed ? 'failed' : 'done',
       error: failed ? (v.error ?? 'no summary.json: the run did not finish') : undefined,
       run,
     };
   });
+  const pending = variants.filter((v) => v.status === 'pending').length;
+  if (pending) {
+    warnings.push(
+      `${pending} of ${variants.length} variants not trained yet (pending): the ablation is still running or was stopped, so this report is partial`,
+    );
+  }
   const axes = file.axes ?? [...new Set(variants.flatMap((v) => Object.keys(v.values)))];
   return { kind: 'ablation', name: file.name ?? basename(dir), dir, axes, variants, warnings };
 }

@@ -118,7 +118,7 @@ function resultsHtml(table: ResultTable, agg: Aggregate): string {
     const seeds =
       row.seeds === undefined
         ? ''
-        : `${row.seeds}${row.failed ? ` <span class="bad">(+${row.failed} failed)</span>` : ''}`;
+        : `${row.seeds}${row.failed ? ` <span class="bad">(+${row.failed} failed)</span>` : ''}${row.pending ? ` (+${row.pending} pending)` : ''}`;
     return `<tr class="row-${row.role}" data-role="${row.role}" data-label="${esc(row.label)}"><th scope="row">${esc(row.label)}</th><td>${seeds}</td>${cells.join('')}</tr>`;
   });
   const constants = agg.estimators.length
@@ -213,7 +213,7 @@ function configHtml(data: ReportData): string {
   const rows = data.variants
     .map(
       (v) =>
-        `<tr><td>${esc(v.label)}</td><td>${v.seed ?? ''}</td><td class="${v.status === 'failed' ? 'bad' : ''}">${v.status === 'failed' ? `failed: ${esc(v.error ?? '')}` : 'done'}</td><td><code>${esc(v.dir)}</code></td></tr>`,
+        `<tr><td>${esc(v.label)}</td><td>${v.seed ?? ''}</td><td class="${v.status === 'failed' ? 'bad' : ''}">${v.status === 'failed' ? `failed: ${esc(v.error ?? '')}` : v.status}</td><td><code>${esc(v.dir)}</code></td></tr>`,
     )
     .join('');
   const config = firstConfig

@@ -29,7 +29,7 @@ export function renderMarkdown(data: ReportData, agg: Aggregate, table: ResultTa
         row.label,
         row.seeds === undefined
           ? ''
-          : `${row.seeds}${row.failed ? ` (+${row.failed} failed)` : ''}`,
+          : `${row.seeds}${row.failed ? ` (+${row.failed} failed)` : ''}${row.pending ? ` (+${row.pending} pending)` : ''}`,
         ...table.columns.map((c) => row.cells[c.key]?.text ?? '—'),
       ]
         .map(cell)
@@ -63,7 +63,7 @@ export function renderMarkdown(data: ReportData, agg: Aggregate, table: ResultTa
       `| ${[
         v.label,
         v.seed === undefined ? '' : String(v.seed),
-        v.status === 'failed' ? `failed: ${v.error ?? ''}` : 'done',
+        v.status === 'failed' ? `failed: ${v.error ?? ''}` : v.status,
         v.dir,
       ]
         .map(cell)

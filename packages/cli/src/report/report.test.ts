@@ -203,6 +203,27 @@ describe('report folders', () => {
     );
   });
 
+  it('a grid still running: variants not trained yet are pending, not failed, and the report says it is partial', () => {
+    const root = writeAblation();
+    const file = JSON.parse(readFileSync(join(root, 'ablation.json'), 'utf8'));
+    file.variants[3].status = 'pending'; // T=2, seed 2: no folder yet
+    writeFileSync(join(root, 'ablation.json'), json(file));
+    const data = loadReportData(root);
+    expect(data.variants.map((v) => v.status)).toEqual(['done', 'done', 'done', 'pending']);
+    expect(data.variants[3]!.error).toBeUndefined();
+    expect(data.warnings).toEqual([
+      '1 of 4 variants not trained yet (pending): the ablation is still running or was stopped, so this report is partial',
+    ]);
+    const agg = aggregate(data);
+    expect(agg.groups.map((g) => [g.label, g.failed, g.pending])).toEqual([
+      ['T=1', 0, 0],
+      ['T=2', 0, 1],
+    ]);
+    const md = renderMarkdown(data, agg, resultTable(agg));
+    expect(md).toContain('| T=2 | 1 (+1 pending) |');
+    expect(md).toMatch(/\| T=2,seed=2 \| 2 \| pending \|/);
+  });
+
   it('reads an older ablation.json (labels only): values and seeds from the labels', () => {
     const root = mkdtempSync(join(tmpdir(), 'sd-legacy-'));
     for (const seed of [1, 2])

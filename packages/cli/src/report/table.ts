@@ -18,6 +18,7 @@ export interface ResultRow {
   /** Seeds behind a student row. */
   seeds: number | undefined;
   failed: number;
+  pending: number;
   values: Record<string, unknown>;
   cells: Record<string, Cell>;
 }
@@ -108,6 +109,7 @@ export function resultTable(agg: Aggregate): ResultTable {
       label: `teacher ${teacher.model}`,
       seeds: undefined,
       failed: 0,
+      pending: 0,
       values: {},
       cells,
     });
@@ -123,6 +125,7 @@ export function resultTable(agg: Aggregate): ResultTable {
       label: 'noisy input',
       seeds: undefined,
       failed: 0,
+      pending: 0,
       values: {},
       cells: inputCells,
     });
@@ -153,6 +156,7 @@ export function resultTable(agg: Aggregate): ResultTable {
       label: g.label,
       seeds: g.seeds.length,
       failed: g.failed,
+      pending: g.pending,
       values: g.values,
       cells,
     });
