@@ -89,5 +89,8 @@ describe('convergence table', () => {
     const [table] = convergenceTables(agg);
     expect(table!.rows).toEqual([['strategy=hint, T=2', '100 (50 %)', '50 %']]);
     expect(convergenceTables(aggregate(data([variant('hint', 1, [20, 21])])))).toEqual([]);
+    // A grid still running: the hint runs not trained yet make no (empty) table.
+    const pending: VariantData = { ...variant('hint', 1, [20]), status: 'pending', run: undefined };
+    expect(convergenceTables(aggregate(data([variant('none', 1, [20, 22]), pending])))).toEqual([]);
   });
 });

@@ -50,6 +50,7 @@ export function convergenceTables(agg: Aggregate): DetailTable[] {
           `${mean}${fractions.length > 0 && fractions.length < group.seeds.length ? ' (of those reached)' : ''}`,
         ];
       });
+    if (!rows.length) continue; // e.g. every distilled variant still pending
     tables.push({
       title: `${set} ${metric.toUpperCase()}: the step at which each strategy first reaches the final score of strategy=none (same seed)`,
       head: ['', ...seeds.map((s) => `seed ${s}`), 'mean fraction of the budget'],
