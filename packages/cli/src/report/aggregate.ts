@@ -1,4 +1,4 @@
-import type { ReportData, RunData, VariantData } from './load.js';
+import { isFinished, type ReportData, type RunData, type VariantData } from './load.js';
 import type { TernaryTensor } from './ternary.js';
 
 /** A value over seeds: mean, sample standard deviation (n > 1), range. */
@@ -102,13 +102,10 @@ export interface Aggregate {
 
 const SEED = 'seed';
 
-const done = (v: VariantData): v is VariantData & { run: RunData } =>
-  v.status === 'done' && v.run !== undefined;
-
 /** Groups variants by their swept values without the seed, and summarises each group. */
 export function aggregate(data: ReportData): Aggregate {
   const groups = groupVariants(data);
-  const runs = data.variants.filter(done).map((v) => v.run);
+  const runs = data.variants.filter(isFinished).map((v) => v.run);
   const sets = unique(runs.flatMap((r) => (r.summary?.eval ?? []).map((s) => s.set)));
   const metrics = unique(
     runs.flatMap((r) => (r.summary?.eval ?? []).flatMap((s) => Object.keys(s.model))),
@@ -151,7 +148,7 @@ function groupVariants(data: ReportData): Group[] {
     const first = variants[0]!;
     const { [SEED]: _, ...values } = first.values;
     const label = groupLabel(data, first);
-    const finished = variants.filter(done);
+    const finished = variants.filter(isFinished);
     const runs = finished.map((v) => v.run);
     const scores: Group['scores'] = {};
     for (const run of runs) {
@@ -342,7 +339,7 @@ function alignSteps(series: Array<Array<{ step: number; value: number }>>): Curv
 }
 
 function lossCurves(groups: Group[]): Curve[] {
-  const runsOf = (g: Group) => g.variants.filter(done).map((v) => v.run);
+  const runsOf = (g: Group) => g.variants.filter(isFinished).map((v) => v.run);
   const terms = unique(
     groups.flatMap((g) =>
       runsOf(g).flatMap((r) => r.losses.flatMap((l) => Object.keys(l.terms ?? {}))),
@@ -377,7 +374,7 @@ function evalCurves(groups: Group[], sets: string[], metrics: string[]): Curve[]
         .map((g) => ({
           group: g.label,
           points: alignSteps(
-            g.variants.filter(done).map(({ run }) => {
+            g.variants.filter(isFinished).map(({ run }) => {
               const logged = run.metrics
                 .filter((m) => m.set === set && m.model[metric] !== undefined)
                 .map((m) => ({ step: m.step, value: m.model[metric]! }));

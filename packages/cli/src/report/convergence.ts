@@ -1,6 +1,6 @@
 import type { Aggregate, Group } from './aggregate.js';
 import type { DetailTable } from './detail-tables.js';
-import type { RunData, VariantData } from './load.js';
+import { isFinished, type RunData } from './load.js';
 
 /**
  * How much faster a strategy converges: for each group that differs from a
@@ -78,16 +78,13 @@ function baselineOf(groups: Group[], g: Group): Group | undefined {
   });
 }
 
-const done = (v: VariantData): v is VariantData & { run: RunData } =>
-  v.status === 'done' && v.run !== undefined;
-
 function runOf(g: Group, seed: number): RunData | undefined {
-  return g.variants.filter(done).find((v) => v.seed === seed)?.run;
+  return g.variants.filter(isFinished).find((v) => v.seed === seed)?.run;
 }
 
 /** The set's first metric, when the baseline evaluated the set at more than one step. */
 function validationMetric(base: Group, set: string): string | undefined {
-  for (const v of base.variants.filter(done)) {
+  for (const v of base.variants.filter(isFinished)) {
     const lines = v.run.metrics.filter((m) => m.set === set);
     if (lines.length > 1) return Object.keys(lines[0]!.model)[0];
   }

@@ -71,6 +71,10 @@ export interface VariantData {
   run?: RunData;
 }
 
+/** A variant that trained to the end, with its run folder read. */
+export const isFinished = (v: VariantData): v is VariantData & { run: RunData } =>
+  v.status === 'done' && v.run !== undefined;
+
 /** A run folder is read as an ablation of one variant, so one renderer serves both. */
 export interface ReportData {
   kind: 'run' | 'ablation';
