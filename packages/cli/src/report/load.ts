@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { type SetScores, SpikedistillError, type TrainSummary } from '@spikedistill/core';
 import type { EnergyFile } from '@spikedistill/energy';
 import type { SamplesIndex } from './samples.js';
@@ -74,6 +74,13 @@ export interface VariantData {
 /** A variant that trained to the end, with its run folder read. */
 export const isFinished = (v: VariantData): v is VariantData & { run: RunData } =>
   v.status === 'done' && v.run !== undefined;
+
+/**
+ * A variant's folder as the report shows it: relative to the report's folder,
+ * so a published report names no path of the machine it was made on.
+ */
+export const shownFolder = (data: ReportData, v: VariantData): string =>
+  relative(data.dir, v.dir) || '.';
 
 /** A run folder is read as an ablation of one variant, so one renderer serves both. */
 export interface ReportData {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Aggregate, Curve } from './aggregate.js';
 import { convergenceTables } from './convergence.js';
 import { type DetailTable, perClassTables, ternaryTables } from './detail-tables.js';
-import type { ReportData, RunData } from './load.js';
+import { type ReportData, type RunData, shownFolder } from './load.js';
 import type { SampleImage } from './samples.js';
 import { constantsText, type ResultTable } from './table.js';
 
@@ -213,7 +213,7 @@ function configHtml(data: ReportData): string {
   const rows = data.variants
     .map(
       (v) =>
-        `<tr><td>${esc(v.label)}</td><td>${v.seed ?? ''}</td><td class="${v.status === 'failed' ? 'bad' : ''}">${v.status === 'failed' ? `failed: ${esc(v.error ?? '')}` : v.status}</td><td><code>${esc(v.dir)}</code></td></tr>`,
+        `<tr><td>${esc(v.label)}</td><td>${v.seed ?? ''}</td><td class="${v.status === 'failed' ? 'bad' : ''}">${v.status === 'failed' ? `failed: ${esc(v.error ?? '')}` : v.status}</td><td><code>${esc(shownFolder(data, v))}</code></td></tr>`,
     )
     .join('');
   const config = firstConfig
@@ -342,7 +342,7 @@ export function renderHtml(data: ReportData, agg: Aggregate, table: ResultTable)
 <style>${STYLE}
 ${images.css}</style></head>
 <body>
-<header><h1>${esc(title)}</h1><div class="meta">${esc(data.dir)} · ${data.variants.length} run(s) · generated ${new Date().toISOString()}</div>
+<header><h1>${esc(title)}</h1><div class="meta">${esc(basename(data.dir))} · ${data.variants.length} run(s) · generated ${new Date().toISOString()}</div>
 <nav><a href="#results-section">Results</a><a href="#loss-section">Loss</a><a href="#eval-section">Evaluation</a><a href="#firing-section">Firing rates</a>${links}<a href="#images-section">Images</a><a href="#config-section">Config</a></nav></header>
 ${warnings}
 ${section('results-section', 'Results', resultsHtml(table, agg))}

@@ -1,7 +1,8 @@
+import { basename } from 'node:path';
 import type { Aggregate } from './aggregate.js';
 import { convergenceTables } from './convergence.js';
 import { type DetailTable, perClassTables, ternaryTables } from './detail-tables.js';
-import type { ReportData } from './load.js';
+import { type ReportData, shownFolder } from './load.js';
 import { constantsText, type ResultTable } from './table.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -13,7 +14,7 @@ export function renderMarkdown(data: ReportData, agg: Aggregate, table: ResultTa
     '',
   ];
   out.push(
-    `Folder: \`${data.dir}\` — charts and images: \`report.html\`; numbers: \`report.csv\`.`,
+    `Folder: \`${basename(data.dir)}\` — charts and images: \`report.html\`; numbers: \`report.csv\`.`,
     '',
   );
   if (data.warnings.length) {
@@ -64,7 +65,7 @@ export function renderMarkdown(data: ReportData, agg: Aggregate, table: ResultTa
         v.label,
         v.seed === undefined ? '' : String(v.seed),
         v.status === 'failed' ? `failed: ${v.error ?? ''}` : v.status,
-        v.dir,
+        shownFolder(data, v),
       ]
         .map(cell)
         .join(' | ')} |`,

@@ -167,6 +167,11 @@ describe('report data', () => {
     expect(html).toContain('Chart.js v4');
     expect(readFileSync(files.md, 'utf8')).toContain('| T=1 | 2 | 26.00 ± 1.41 |');
     expect(readFileSync(files.md, 'utf8')).toContain('failed');
+    // variant folders relative to the report: no path of this machine is published
+    const md = readFileSync(files.md, 'utf8');
+    expect(md).toContain('| T=1,seed=1 | 1 | done | t1-s1 |');
+    expect(md).not.toContain(root);
+    expect(html).not.toContain(root);
   });
 });
 
