@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -175,6 +176,23 @@ describe('ablations and run folders', () => {
     ]);
     expect(again.code, again.err).toBe(0);
     expect(again.out).toMatch(/already finished at step 4/);
+
+    // The same files at another path (a fresh clone of a project with its results
+    // committed): config.json names no path of the first place, so --resume there
+    // still recognises both finished runs instead of calling them a different config.
+    const config1 = readFileSync(join(a!, 'config.json'), 'utf8');
+    expect(config1).not.toContain(work);
+    expect(JSON.parse(config1).data.options.train).toBe('../../configs/images/train');
+    const clone = join(work, 'clone');
+    cpSync(join(work, 'configs'), join(clone, 'configs'), { recursive: true });
+    cpSync(join(work, 'seeds'), join(clone, 'seeds'), { recursive: true });
+    const moved = spawnSync(
+      process.execPath,
+      [bin, 'ablate', 'configs/seeds.yaml', '--out', 'seeds', '--resume', '--no-report'],
+      { cwd: clone, encoding: 'utf8' },
+    );
+    expect(moved.status, moved.stderr).toBe(0);
+    expect(moved.stdout.match(/already finished at step 4/g)).toHaveLength(2);
   });
 
   it('a second train on a folder in use is refused, and so is a finished one without --resume', async () => {

@@ -30,7 +30,12 @@ export {
   refObject,
 } from './config/ref.js';
 export { type OptionVisitor, walkOptions } from './config/walk-options.js';
-export { checkConfigFiles, missingConfigFiles, resolveConfigPaths } from './config/paths.js';
+export {
+  checkConfigFiles,
+  missingConfigFiles,
+  relativeConfigPaths,
+  resolveConfigPaths,
+} from './config/paths.js';
 export type { EvalProbe } from './contracts/probe.js';
 export type { Quantizer } from './contracts/quantizer.js';
 export type { NamedVariable, Optimizer, OptimizerState } from './optim/optimizer.js';
@@ -56,6 +61,7 @@ export {
   loadTeacherEvalConfig,
   parseConfigText,
   parseExperimentConfig,
+  parseRunConfig,
 } from './config/load.js';
 export * from './config/schema.js';
 export * from './errors.js';

@@ -1,7 +1,7 @@
 import {
   overrideBackend,
-  parseExperimentConfig,
-  type Registry,
+  parseRunConfig,
+  Registry,
   selectBackend,
   type TrainSummary,
 } from '@spikedistill/core';
@@ -65,10 +65,10 @@ async function registryFor(
   data: ReturnType<typeof loadReportData>,
   options: ReportCommandOptions,
 ): Promise<Registry | undefined> {
-  const raw = data.variants.find((v) => v.status === 'done' && v.run?.config)?.run?.config;
-  if (!raw) return undefined;
-  const config = parseExperimentConfig(raw, 'config.json');
-  // config.json holds plugin paths resolved when the run started.
+  const run = data.variants.find((v) => v.status === 'done' && v.run?.config)?.run;
+  if (!run) return undefined;
+  // Plugin paths are resolved against the run folder; a bare registry knows them.
+  const config = parseRunConfig(new Registry(), run.config, run.dir);
   const registry = createFullRegistry(
     config.seed,
     await loadPluginPackages(config.plugins, process.cwd()),

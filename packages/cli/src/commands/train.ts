@@ -46,7 +46,7 @@ export async function trainCommand(
     );
     const summary = await train(
       parts,
-      trainerOptions(config, {
+      trainerOptions(registry, config, {
         runDir: options.runDir,
         resume: options.resume,
         force: options.force,

@@ -5,7 +5,7 @@ import {
   evaluate,
   type ExperimentConfig,
   buildModel,
-  parseExperimentConfig,
+  parseRunConfig,
   type Registry,
 } from '@spikedistill/core';
 import { measureConfigEnergy } from '../commands/energy.js';
@@ -40,7 +40,7 @@ export async function completeRuns(data: ReportData, options: CompleteOptions): 
     }
     if (run.samples && run.energy && (run.teacher || !run.config.teacher || !options.scoreTeacher))
       continue;
-    const config = parseExperimentConfig(run.config, join(run.dir, 'config.json'));
+    const config = parseRunConfig(options.registry, run.config, run.dir);
     try {
       await completeRun(run, config, teacherScores, options);
     } catch (err) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { overrideBackend } from '../backend/request.js';
 import { ConfigError } from '../errors.js';
@@ -54,6 +54,21 @@ export function parseConfigText(text: string, format: ConfigFormat, source: stri
 /** Validates plain data as an experiment config, filling defaults. */
 export function parseExperimentConfig(data: unknown, source = 'config'): ExperimentConfig {
   return parseWith(experimentConfig, data, source);
+}
+
+/**
+ * A run folder's `config.json` (already parsed from JSON) as the config it
+ * ran with: its paths, recorded relative to the folder, resolved against it.
+ */
+export function parseRunConfig(
+  registry: Registry,
+  data: unknown,
+  runDir: string,
+): ExperimentConfig {
+  return parseExperimentConfig(
+    resolveConfigPaths(registry, data, resolve(runDir)),
+    join(runDir, 'config.json'),
+  );
 }
 
 function parseWith<S extends z.ZodType>(schema: S, data: unknown, source: string): z.output<S> {

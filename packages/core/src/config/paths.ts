@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { Kind } from '../plugin.js';
 import type { Registry } from '../registry/registry.js';
@@ -99,6 +99,31 @@ export function resolveConfigPaths(registry: Registry, raw: unknown, baseDir: st
     }
     out.ablate = ablate;
   }
+  return out;
+}
+
+/**
+ * The inverse of `resolveConfigPaths` for a run folder's `config.json`: every
+ * path (resolved against the working directory first) written relative to
+ * `baseDir`, always starting with `./` or `../`. A run folder then names no
+ * path of the machine it ran on, and a copy of the project elsewhere (a fresh
+ * clone, the same folder layout) reads the same config — so `--resume` there
+ * recognises its finished runs. Reading it back: `resolveConfigPaths(…, baseDir)`.
+ */
+export function relativeConfigPaths(registry: Registry, config: unknown, baseDir: string): unknown {
+  if (!isObject(config)) return config;
+  const isName = isNameIn(registry);
+  const toRelative = (path: string) => {
+    const rel = relative(baseDir, resolve(path)) || '.';
+    return rel.startsWith('..') || rel === '.' ? rel : `./${rel}`;
+  };
+  const hook: FileHook = (tag, value) => (isName(tag, value) ? value : toRelative(value));
+  const out = mapConfigFiles(registry, config, hook) as Json;
+  if (typeof out.output === 'string') out.output = toRelative(out.output);
+  if (Array.isArray(out.plugins))
+    out.plugins = out.plugins.map((p) =>
+      typeof p === 'string' && (isAbsolute(p) || p.startsWith('.')) ? toRelative(p) : p,
+    );
   return out;
 }
 

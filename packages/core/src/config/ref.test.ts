@@ -8,7 +8,8 @@ import { definePlugin } from '../plugin.js';
 import { corePackage } from '../register.js';
 import { createRegistry, type Registry } from '../registry/registry.js';
 import { checkConfigPlugins } from './check-plugins.js';
-import { loadExperimentConfig, parseExperimentConfig } from './load.js';
+import { loadExperimentConfig, parseExperimentConfig, parseRunConfig } from './load.js';
+import { relativeConfigPaths } from './paths.js';
 import { filePath, ref } from './ref.js';
 
 const HKD = { name: 'lif', options: { threshold: 0.15, decayInput: false } };
@@ -206,5 +207,31 @@ describe('ref(kind)', () => {
     expect(c.output).toBe(join(dir, 'configs', 'out'));
     expect(c.ablate?.['data.options.train']).toEqual([join(dir, 'configs', 'images'), 'Set12']);
     expect(() => checkConfigPlugins(r, c)).not.toThrow();
+  });
+
+  it("records a run's paths relative to its folder, and reads them back there", () => {
+    const r = registry();
+    const c = config({
+      data: { name: 'folder', options: { train: '/p/data/train', test: ['Set12', '/p/data'] } },
+      student: { name: 'student', weights: '/p/runs/a/init.safetensors' },
+      output: '/p/runs',
+      plugins: ['@x/plugin', '/p/plugin.js'],
+    });
+    const recorded = relativeConfigPaths(r, c, '/p/runs/a') as typeof c;
+    expect(recorded.data.options).toEqual({
+      train: '../../data/train',
+      test: ['Set12', '../../data'],
+    });
+    expect(recorded.student.weights).toBe('./init.safetensors');
+    expect(recorded.output).toBe('..');
+    expect(recorded.plugins).toEqual(['@x/plugin', '../../plugin.js']);
+    // The same run folder elsewhere (a clone at /q) records the same config and reads back its own paths.
+    const moved = JSON.parse(JSON.stringify(recorded).replaceAll('/p/', '/q/'));
+    expect(moved).toEqual(recorded);
+    const read = parseRunConfig(r, JSON.parse(JSON.stringify(recorded)), '/q/runs/a');
+    expect(read.data.options).toEqual({ train: '/q/data/train', test: ['Set12', '/q/data'] });
+    expect(read.student.weights).toBe('/q/runs/a/init.safetensors');
+    expect(read.output).toBe('/q/runs');
+    expect(read.plugins).toEqual(['@x/plugin', '/q/plugin.js']);
   });
 });

@@ -1,6 +1,8 @@
 import type { Backbone } from '../contracts/backbone.js';
 import type { Strategy } from '../contracts/strategy.js';
+import { resolve } from 'node:path';
 import { checkConfigPlugins } from '../config/check-plugins.js';
+import { relativeConfigPaths } from '../config/paths.js';
 import type { ExperimentConfig, ModelRefConfig } from '../config/schema.js';
 import type { Quantizer } from '../contracts/quantizer.js';
 import { loadState, readSafetensorsFile } from '../io/state-dict.js';
@@ -105,13 +107,24 @@ export interface RunOptions {
   lockClaim?: LockClaim;
 }
 
-/** The trainer's options for a config: its `train` section plus where and how to run. */
-export function trainerOptions(config: ExperimentConfig, options: RunOptions = {}): TrainerOptions {
+/**
+ * The trainer's options for a config: its `train` section plus where and how
+ * to run. The config it records (`config.json`, checkpoints) names its paths
+ * relative to the run folder, so a copied or cloned run folder is the same run.
+ */
+export function trainerOptions(
+  registry: Registry,
+  config: ExperimentConfig,
+  options: RunOptions = {},
+): TrainerOptions {
   const { optimizer: _, schedule: __, ...train } = config.train;
+  const recorded = options.runDir
+    ? relativeConfigPaths(registry, config, resolve(options.runDir))
+    : config;
   return {
     ...train,
     ...options,
-    configJson: JSON.stringify(config),
+    configJson: JSON.stringify(recorded),
     runName: config.name,
     runInfo: { seed: config.seed, ...options.runInfo },
   };
@@ -125,7 +138,7 @@ export async function runExperiment(
 ): Promise<TrainSummary> {
   const parts = buildExperiment(registry, config);
   try {
-    return await train(parts, trainerOptions(config, options), registry.events);
+    return await train(parts, trainerOptions(registry, config, options), registry.events);
   } finally {
     disposeExperiment(parts);
   }
