@@ -66,25 +66,38 @@ const isNameIn =
   (tag: FileTag, value: string): boolean =>
     tag.isName?.(value, (kind, name) => registry.has(kind, name)) ?? false;
 
+/** A hook that applies `toPath` to every path option, leaving preset names (`Set12`) as they are. */
+function pathHook(registry: Registry, toPath: (path: string) => string): FileHook {
+  const isName = isNameIn(registry);
+  return (tag, value) => (isName(tag, value) ? value : toPath(value));
+}
+
+/**
+ * Applies `toPath` to every path of a config: plugin path options, model
+ * weights, `output`, and plugin packages given as paths (names stay names).
+ */
+function mapPaths(registry: Registry, config: Json, toPath: (path: string) => string): Json {
+  const out = mapConfigFiles(registry, config, pathHook(registry, toPath)) as Json;
+  if (typeof out.output === 'string') out.output = toPath(out.output);
+  if (Array.isArray(out.plugins))
+    out.plugins = out.plugins.map((p) =>
+      typeof p === 'string' && (isAbsolute(p) || p.startsWith('.')) ? toPath(p) : p,
+    );
+  return out;
+}
+
 /**
  * Resolves every relative path written in a config file (weights, data
- * folders, output, also inside swept values) against the file's folder, so
- * a config works from any working directory.
+ * folders, output, plugin files like ./plugin.js, also inside swept values)
+ * against the file's folder, so a config works from any working directory.
  */
 export function resolveConfigPaths(registry: Registry, raw: unknown, baseDir: string): unknown {
   if (!isObject(raw)) return raw;
-  const isName = isNameIn(registry);
-  const hook: FileHook = (tag, value) =>
-    isName(tag, value) || isAbsolute(value) ? value : resolve(baseDir, value);
-  const out = mapConfigFiles(registry, raw, hook) as Json;
-  if (typeof out.output === 'string') out.output = hook({ type: 'folder' }, out.output, 'output');
-  // Plugin packages given as paths (./plugin.js) are files next to the config; names stay names.
-  if (Array.isArray(out.plugins))
-    out.plugins = out.plugins.map((p) =>
-      typeof p === 'string' && p.startsWith('.') ? resolve(baseDir, p) : p,
-    );
+  const toPath = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
+  const out = mapPaths(registry, raw, toPath);
   if (isObject(out.ablate)) {
     // A swept value is resolved where it lands in the config.
+    const hook = pathHook(registry, toPath);
     const ablate: Json = {};
     for (const [axis, values] of Object.entries(out.ablate)) {
       ablate[axis] = Array.isArray(values)
@@ -112,19 +125,10 @@ export function resolveConfigPaths(registry: Registry, raw: unknown, baseDir: st
  */
 export function relativeConfigPaths(registry: Registry, config: unknown, baseDir: string): unknown {
   if (!isObject(config)) return config;
-  const isName = isNameIn(registry);
-  const toRelative = (path: string) => {
+  return mapPaths(registry, config, (path) => {
     const rel = relative(baseDir, resolve(path)) || '.';
     return rel.startsWith('..') || rel === '.' ? rel : `./${rel}`;
-  };
-  const hook: FileHook = (tag, value) => (isName(tag, value) ? value : toRelative(value));
-  const out = mapConfigFiles(registry, config, hook) as Json;
-  if (typeof out.output === 'string') out.output = toRelative(out.output);
-  if (Array.isArray(out.plugins))
-    out.plugins = out.plugins.map((p) =>
-      typeof p === 'string' && (isAbsolute(p) || p.startsWith('.')) ? toRelative(p) : p,
-    );
-  return out;
+  });
 }
 
 /** Every path in the config that does not exist, as `path: 'file' (what it must be)`. */
